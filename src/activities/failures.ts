@@ -1,0 +1,117 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE_CATALOGUE, FailureType } from '../failures';
+import {
+  HadoopEcoError,
+  NetworkError,
+  RateLimitedError,
+  redactAndTruncate,
+  ServerError,
+} from '../hadoop-eco';
+import { CredentialsMissingError } from './credentials';
+
+/** Failure details that activities attach; values are already redacted. */
+export interface ApiFailureDetails {
+  clusterId: string;
+  requestId?: string;
+  operation?: string;
+  status?: number;
+  bodyExcerpt?: string;
+  causeCode?: string;
+}
+
+/** A region or endpoint name that the worker has no base URL for. */
+export class UnknownRegionError extends Error {
+  override readonly name = 'UnknownRegionError';
+}
+
+/**
+ * Converts an error from a launch into the failure the workflow sees. Only
+ * failures that prove the API launched nothing are retryable; anything
+ * ambiguous becomes LAUNCH_OUTCOME_UNKNOWN so that no second run starts.
+ */
+export function launchFailure(error: unknown, clusterId: string, secrets: readonly string[]): ApplicationFailure {
+  const configFailure = configurationFailure(error, secrets);
+  if (configFailure) return configFailure;
+  if (!(error instanceof HadoopEcoError)) return outcomeUnknown(error, clusterId, secrets);
+
+  const details = apiDetails(error, clusterId, secrets);
+  if (error instanceof NetworkError) {
+    return error.requestNotSent ? failure(error, details, secrets, { nonRetryable: false }) : outcomeUnknown(error, clusterId, secrets);
+  }
+  if (error instanceof RateLimitedError) {
+    return failure(error, details, secrets, { nonRetryable: false, nextRetryDelay: error.retryAfterMs });
+  }
+  if (error instanceof ServerError) {
+    return error.status === 503 ? failure(error, details, secrets, { nonRetryable: false }) : outcomeUnknown(error, clusterId, secrets);
+  }
+  if (error.code === FailureType.InvalidResponse) return outcomeUnknown(error, clusterId, secrets);
+
+  return failure(error, details, secrets, { nonRetryable: !FAILURE_CATALOGUE[error.code].retriedOnLaunch });
+}
+
+/** Converts an error from a status read into the failure the workflow sees; reads are safe to repeat. */
+export function statusFailure(error: unknown, clusterId: string, requestId: string, secrets: readonly string[]): unknown {
+  const configFailure = configurationFailure(error, secrets);
+  if (configFailure) return configFailure;
+  if (!(error instanceof HadoopEcoError)) return error;
+
+  const details = { ...apiDetails(error, clusterId, secrets), requestId };
+  const nextRetryDelay = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
+  return failure(error, details, secrets, { nonRetryable: !FAILURE_CATALOGUE[error.code].retriedOnStatus, nextRetryDelay });
+}
+
+function configurationFailure(error: unknown, secrets: readonly string[]): ApplicationFailure | undefined {
+  if (error instanceof CredentialsMissingError) {
+    return ApplicationFailure.create({ type: FailureType.CredentialsMissing, message: redact(error.message, secrets), nonRetryable: true });
+  }
+  if (error instanceof UnknownRegionError) {
+    return ApplicationFailure.create({ type: FailureType.UnknownRegion, message: error.message, nonRetryable: true });
+  }
+  return undefined;
+}
+
+function failure(
+  error: HadoopEcoError,
+  details: ApiFailureDetails,
+  secrets: readonly string[],
+  options: { nonRetryable: boolean; nextRetryDelay?: number },
+): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: error.code,
+    message: redact(error.message, secrets),
+    nonRetryable: options.nonRetryable,
+    nextRetryDelay: options.nextRetryDelay,
+    details: [details],
+  });
+}
+
+function outcomeUnknown(error: unknown, clusterId: string, secrets: readonly string[]): ApplicationFailure {
+  const reason = redact(error instanceof Error ? error.message : String(error), secrets);
+  const details: ApiFailureDetails =
+    error instanceof HadoopEcoError ? apiDetails(error, clusterId, secrets) : { clusterId };
+  return ApplicationFailure.create({
+    type: FailureType.LaunchOutcomeUnknown,
+    message:
+      `the launch on cluster ${clusterId} may or may not have started a run (${reason}). ` +
+      'This workflow will not post again, because a second launch could start a second run. ' +
+      `Check the cluster in the Kakao Cloud console (Analytics > Hadoop Eco > Cluster > ${clusterId}) to see whether a run started, ` +
+      'and start a new workflow only if none did.',
+    nonRetryable: true,
+    details: [details],
+  });
+}
+
+function apiDetails(error: HadoopEcoError, clusterId: string, secrets: readonly string[]): ApiFailureDetails {
+  return {
+    clusterId,
+    operation: error.operation,
+    status: error.status,
+    bodyExcerpt: error.bodyExcerpt === undefined ? undefined : redact(error.bodyExcerpt, secrets),
+    causeCode: error instanceof NetworkError ? error.causeCode : undefined,
+  };
+}
+
+/** Redacts every secret the worker holds, not only those of the failed call. */
+function redact(text: string, secrets: readonly string[]): string {
+  return redactAndTruncate(text, secrets, 2048);
+}

@@ -1,0 +1,150 @@
+import { Context } from '@temporalio/activity';
+import type { Dispatcher } from 'undici';
+import {
+  type ClusterMainSettingValues,
+  createHadoopEcoAgent,
+  type EndpointRegistry,
+  HadoopEcoClient,
+  type LaunchSettings,
+  type StatusResponse,
+} from '../hadoop-eco';
+import type { CredentialProvider } from './credentials';
+import { launchFailure, statusFailure, UnknownRegionError } from './failures';
+
+export { CredentialsMissingError, DEFAULT_PROFILE, loadCredentialsFromEnvironment, StaticCredentialProvider } from './credentials';
+export type { CredentialProvider } from './credentials';
+
+/** Input of `launchRun`. It names a credential profile, never a credential. */
+export interface LaunchRunInput {
+  clusterId: string;
+  /** Region such as `kr-central-2`, or an endpoint name the worker maps to a base URL. */
+  region: string;
+  /** Settings that change for this run; empty keeps the cluster's stored settings. */
+  settings: LaunchSettings;
+  /** Worker-side credential profile. @default 'default' */
+  credentialProfile?: string;
+}
+
+/** What a launch recorded; stored in history as the activity result. */
+export interface LaunchRunResult {
+  clusterId: string;
+  clusterName: string;
+  requestId: string;
+  /** The settings the run uses, as the API echoed them. */
+  settings: ClusterMainSettingValues;
+  /** When the API accepted the launch, as an ISO 8601 string. */
+  launchedAt: string;
+}
+
+/** Input of `getRunStatus`. */
+export interface GetRunStatusInput {
+  clusterId: string;
+  region: string;
+  requestId: string;
+  /** Adds `clusterMeta` to the answer. @default false */
+  verbose?: boolean;
+  credentialProfile?: string;
+}
+
+/** What the activities need from the worker. */
+export interface ActivityDependencies {
+  credentials: CredentialProvider;
+  endpoints: EndpointRegistry;
+  /** Connection pool shared by every endpoint; the caller closes it. A private one is created when absent. */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * Creates the launch and status activities. They are thin: the HTTP work is
+ * in `HadoopEcoClient`, the retry decisions in `./failures`.
+ */
+export function createActivities(dependencies: ActivityDependencies) {
+  const dispatcher = dependencies.dispatcher ?? createHadoopEcoAgent();
+  const clients = new Map<string, HadoopEcoClient>();
+
+  function clientFor(region: string): HadoopEcoClient {
+    const baseUrl = dependencies.endpoints.baseUrl(region);
+    if (baseUrl === undefined) {
+      throw new UnknownRegionError(
+        `unknown region or endpoint "${region}"; this worker knows: ${dependencies.endpoints.names().join(', ')}. ` +
+          'Add custom endpoints with HADOOP_ECO_ENDPOINTS=name=url.',
+      );
+    }
+    let client = clients.get(baseUrl);
+    if (!client) {
+      client = new HadoopEcoClient({ baseUrl, dispatcher });
+      clients.set(baseUrl, client);
+    }
+    return client;
+  }
+
+  return {
+    /**
+     * Launches one run. The result is saved as heartbeat details before the
+     * activity completes, so a retry after a worker crash returns the saved
+     * result instead of posting again.
+     */
+    async launchRun(input: LaunchRunInput): Promise<LaunchRunResult> {
+      const context = Context.current();
+      const saved = savedLaunch(context.info.heartbeatDetails);
+      if (saved) {
+        context.log.info('reusing launch saved by an earlier attempt', { clusterId: saved.clusterId, requestId: saved.requestId });
+        return saved;
+      }
+
+      const secrets = dependencies.credentials.secrets();
+      let result: LaunchRunResult;
+      try {
+        const client = clientFor(input.region);
+        const credentials = dependencies.credentials.resolve(input.clusterId, input.credentialProfile);
+        const response = await client.launch(input.clusterId, input.settings, credentials, { signal: context.cancellationSignal });
+        result = {
+          clusterId: response.clusterId,
+          clusterName: response.clusterName,
+          requestId: response.requestId,
+          settings: response.clusterMainSettingValues ?? {},
+          launchedAt: new Date().toISOString(),
+        };
+      } catch (error) {
+        const failure = launchFailure(error, input.clusterId, secrets);
+        context.log.warn('launch failed', { clusterId: input.clusterId, type: failure.type, retryable: !failure.nonRetryable, error: failure.message });
+        throw failure;
+      }
+
+      context.heartbeat(result);
+      context.log.info('launched run', { clusterId: result.clusterId, requestId: result.requestId });
+      return result;
+    },
+
+    /** Reads a run's status once; with `verbose` the answer includes `clusterMeta`. */
+    async getRunStatus(input: GetRunStatusInput): Promise<StatusResponse> {
+      const context = Context.current();
+      const secrets = dependencies.credentials.secrets();
+      try {
+        const client = clientFor(input.region);
+        const credentials = dependencies.credentials.resolve(input.clusterId, input.credentialProfile);
+        return await client.getStatus(input.clusterId, input.requestId, credentials, {
+          verbose: input.verbose,
+          signal: context.cancellationSignal,
+        });
+      } catch (error) {
+        const failure = statusFailure(error, input.clusterId, input.requestId, secrets);
+        context.log.warn('status read failed', {
+          clusterId: input.clusterId,
+          requestId: input.requestId,
+          attempt: context.info.attempt,
+          error: failure instanceof Error ? failure.message : String(failure),
+        });
+        throw failure;
+      }
+    },
+  };
+}
+
+export type HadoopEcoActivities = ReturnType<typeof createActivities>;
+
+function savedLaunch(details: unknown): LaunchRunResult | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const candidate = details as Partial<LaunchRunResult>;
+  return typeof candidate.requestId === 'string' && typeof candidate.clusterId === 'string' ? (candidate as LaunchRunResult) : undefined;
+}

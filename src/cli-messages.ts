@@ -1,0 +1,181 @@
+/**
+ * Text that the CLI and the demo show to people, in English and Korean.
+ * The language follows LC_ALL, LC_MESSAGES or LANG, as other Unix tools do.
+ */
+
+export type Locale = 'en' | 'ko';
+
+/** Picks Korean when the first set locale variable starts with `ko`. */
+export function detectLocale(env: NodeJS.ProcessEnv = process.env): Locale {
+  const value = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^ko\b|^ko_/i.test(value) ? 'ko' : 'en';
+}
+
+export interface Messages {
+  programDescription: string;
+  runDescription: string;
+  options: {
+    clusterId: string;
+    region: string;
+    workerCnt: string;
+    workerVolumeSize: string;
+    hdfsReplication: string;
+    hdfsBlockSize: string;
+    deployMode: string;
+    execOpts: string;
+    execParams: string;
+    pollInterval: string;
+    maxPollInterval: string;
+    runTimeout: string;
+    terminalStatus: string;
+    credentialProfile: string;
+    failureAsResult: string;
+    input: string;
+    workflowId: string;
+    taskQueue: string;
+    address: string;
+    namespace: string;
+    json: string;
+    noWait: string;
+  };
+  invalidInput: string;
+  invalidNumber: (flag: string, value: string) => string;
+  cannotReadInput: (path: string, reason: string) => string;
+  cannotConnect: (address: string, reason: string) => string;
+  started: (workflowId: string, taskQueue: string) => string;
+  noWorkerYet: (taskQueue: string) => string;
+  launched: (requestId: string, clusterName: string, clusterId: string) => string;
+  statusChanged: (status: string, pollCount: number) => string;
+  finishing: string;
+  succeeded: string;
+  runFailed: string;
+  workflowFailed: (type: string, message: string) => string;
+  webUi: string;
+  labels: {
+    cluster: string;
+    requestId: string;
+    requestStatus: string;
+    requestResult: string;
+    settings: string;
+    launchedAt: string;
+    finishedAt: string;
+    duration: string;
+    polls: string;
+    clusterMeta: string;
+    workflow: string;
+  };
+}
+
+const en: Messages = {
+  programDescription: 'Run Kakao Cloud Hadoop Eco job clusters as durable Temporal workflows.',
+  runDescription: 'Launch a run on a terminated cluster, wait for it, and print the result.',
+  options: {
+    clusterId: 'ID of the terminated cluster to run again',
+    region: 'region (kr-central-1, kr-central-2) or an endpoint name configured on the worker (env: HADOOP_ECO_REGION)',
+    workerCnt: 'number of worker nodes, 1 to 1000',
+    workerVolumeSize: 'block storage per worker in GB, 50 to 5120',
+    hdfsReplication: 'HDFS replication factor, 1 to 500',
+    hdfsBlockSize: 'HDFS block size in MB, 1 to 1024',
+    deployMode: 'Spark deploy mode: client or cluster',
+    execOpts: 'Hive settings or spark-submit options',
+    execParams: 'job application parameters',
+    pollInterval: 'wait before the first status read, grown by backoff (default 30s)',
+    maxPollInterval: 'longest wait between status reads (default 5m)',
+    runTimeout: 'longest wait for the run to end (default 24h)',
+    terminalStatus: 'status value that ends the wait; repeat for several (default Terminate)',
+    credentialProfile: 'credential profile configured on the worker (default: default)',
+    failureAsResult: 'return a run that ended in Failure as a result instead of failing the workflow',
+    input: 'read the workflow input from a JSON file; flags override its fields',
+    workflowId: 'workflow ID (default: hadoop-eco-<clusterId>-<time>)',
+    taskQueue: 'task queue of the worker (env: HADOOP_ECO_TASK_QUEUE, default hadoop-eco-jobs)',
+    address: 'Temporal frontend address (env: TEMPORAL_ADDRESS, default localhost:7233)',
+    namespace: 'Temporal namespace (env: TEMPORAL_NAMESPACE, default default)',
+    json: 'print the result as JSON on stdout; progress goes to stderr',
+    noWait: 'start the workflow, print its ID and exit',
+  },
+  invalidInput: 'Invalid input:',
+  invalidNumber: (flag, value) => `${flag} expects an integer, got "${value}"`,
+  cannotReadInput: (path, reason) => `cannot read the input file ${path}: ${reason}`,
+  cannotConnect: (address, reason) => `cannot connect to Temporal at ${address}: ${reason}. Is the server running, and is TEMPORAL_ADDRESS right?`,
+  started: (workflowId, taskQueue) => `started workflow ${workflowId} on task queue ${taskQueue}`,
+  noWorkerYet: (taskQueue) => `no answer from a worker yet; is a worker running on task queue ${taskQueue}?`,
+  launched: (requestId, clusterName, clusterId) => `launched run ${requestId} on cluster ${clusterName} (${clusterId})`,
+  statusChanged: (status, pollCount) => `status: ${status} (read ${pollCount})`,
+  finishing: 'run ended; reading clusterMeta',
+  succeeded: 'Run succeeded',
+  runFailed: 'Run failed',
+  workflowFailed: (type, message) => `Workflow failed (${type}): ${message}`,
+  webUi: 'Web UI',
+  labels: {
+    cluster: 'cluster',
+    requestId: 'request ID',
+    requestStatus: 'status',
+    requestResult: 'result',
+    settings: 'settings',
+    launchedAt: 'launched at',
+    finishedAt: 'finished at',
+    duration: 'duration',
+    polls: 'status reads',
+    clusterMeta: 'clusterMeta',
+    workflow: 'workflow',
+  },
+};
+
+const ko: Messages = {
+  programDescription: 'Kakao Cloud Hadoop Eco 작업 클러스터를 내구성 있는 Temporal 워크플로로 실행합니다.',
+  runDescription: '종료된 클러스터에서 작업을 다시 실행하고, 끝날 때까지 기다린 뒤 결과를 출력합니다.',
+  options: {
+    clusterId: '다시 실행할 종료된 클러스터의 ID',
+    region: '리전(kr-central-1, kr-central-2) 또는 워커에 설정한 엔드포인트 이름 (환경 변수: HADOOP_ECO_REGION)',
+    workerCnt: '워커 노드 수, 1~1000',
+    workerVolumeSize: '워커당 블록 스토리지 크기(GB), 50~5120',
+    hdfsReplication: 'HDFS 복제 개수, 1~500',
+    hdfsBlockSize: 'HDFS 블록 크기(MB), 1~1024',
+    deployMode: 'Spark 배포 모드: client 또는 cluster',
+    execOpts: 'Hive 설정 또는 spark-submit 옵션',
+    execParams: '작업 애플리케이션 파라미터',
+    pollInterval: '첫 상태 조회 전 대기 시간, 이후 점차 늘어남 (기본값 30s)',
+    maxPollInterval: '상태 조회 사이의 최대 대기 시간 (기본값 5m)',
+    runTimeout: '실행이 끝나기를 기다리는 최대 시간 (기본값 24h)',
+    terminalStatus: '대기를 끝낼 상태 값, 여러 개면 반복 지정 (기본값 Terminate)',
+    credentialProfile: '워커에 설정한 자격 증명 프로필 (기본값 default)',
+    failureAsResult: 'Failure로 끝난 실행을 워크플로 실패 대신 결과로 반환',
+    input: 'JSON 파일에서 워크플로 입력을 읽음. 플래그가 파일의 값보다 우선함',
+    workflowId: '워크플로 ID (기본값 hadoop-eco-<clusterId>-<시각>)',
+    taskQueue: '워커의 태스크 큐 (환경 변수: HADOOP_ECO_TASK_QUEUE, 기본값 hadoop-eco-jobs)',
+    address: 'Temporal 프런트엔드 주소 (환경 변수: TEMPORAL_ADDRESS, 기본값 localhost:7233)',
+    namespace: 'Temporal 네임스페이스 (환경 변수: TEMPORAL_NAMESPACE, 기본값 default)',
+    json: '결과를 stdout에 JSON으로 출력, 진행 상황은 stderr로 출력',
+    noWait: '워크플로를 시작하고 ID만 출력한 뒤 종료',
+  },
+  invalidInput: '입력이 올바르지 않습니다:',
+  invalidNumber: (flag, value) => `${flag}에는 정수를 입력해야 합니다. 입력값: "${value}"`,
+  cannotReadInput: (path, reason) => `입력 파일 ${path}을(를) 읽을 수 없습니다: ${reason}`,
+  cannotConnect: (address, reason) => `${address}의 Temporal에 연결할 수 없습니다: ${reason}. 서버가 실행 중인지, TEMPORAL_ADDRESS가 맞는지 확인하세요.`,
+  started: (workflowId, taskQueue) => `워크플로 ${workflowId}을(를) 태스크 큐 ${taskQueue}에서 시작했습니다`,
+  noWorkerYet: (taskQueue) => `아직 워커의 응답이 없습니다. 태스크 큐 ${taskQueue}에서 워커가 실행 중인가요?`,
+  launched: (requestId, clusterName, clusterId) => `클러스터 ${clusterName}(${clusterId})에서 실행 ${requestId}을(를) 시작했습니다`,
+  statusChanged: (status, pollCount) => `상태: ${status} (${pollCount}번째 조회)`,
+  finishing: '실행이 끝났습니다. clusterMeta를 읽는 중',
+  succeeded: '실행 성공',
+  runFailed: '실행 실패',
+  workflowFailed: (type, message) => `워크플로 실패 (${type}): ${message}`,
+  webUi: '웹 UI',
+  labels: {
+    cluster: '클러스터',
+    requestId: '요청 ID',
+    requestStatus: '상태',
+    requestResult: '결과',
+    settings: '설정',
+    launchedAt: '시작 시각',
+    finishedAt: '종료 시각',
+    duration: '소요 시간',
+    polls: '상태 조회 횟수',
+    clusterMeta: 'clusterMeta',
+    workflow: '워크플로',
+  },
+};
+
+export function messagesFor(locale: Locale): Messages {
+  return locale === 'ko' ? ko : en;
+}

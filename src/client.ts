@@ -1,0 +1,353 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ApplicationFailure, Client, Connection, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { detectLocale, type Messages, messagesFor } from './cli-messages';
+import { FailureType } from './failures';
+import type { LaunchSettings } from './hadoop-eco/schemas';
+import { type JobInput, parseJobInput } from './workflows/input';
+import { DEFAULT_TASK_QUEUE, JOB_WORKFLOW_TYPE, type JobProgress, type JobResult, jobStatusQuery } from './workflows/types';
+
+/** Exit codes of the CLI. */
+export const ExitCode = {
+  Success: 0,
+  /** The run ended, but not with Success. */
+  RunFailed: 1,
+  /** Bad flags or invalid workflow input; nothing was started. */
+  Usage: 2,
+  /** The workflow failed for another reason: an API error, the run timeout, cancellation. */
+  WorkflowFailed: 3,
+  /** Temporal could not be reached. */
+  Unavailable: 4,
+} as const;
+
+/** Builds a readable workflow ID such as `hadoop-eco-58ceed05-…-20261204T101500Z`. */
+export function jobWorkflowId(clusterId: string, now: Date = new Date()): string {
+  return `hadoop-eco-${clusterId}-${now.toISOString().replace(/[-:]|\.\d+/g, '')}`;
+}
+
+export interface StartJobOptions {
+  taskQueue?: string;
+  workflowId?: string;
+}
+
+/**
+ * Starts the job workflow after validating the input with the workflow's own
+ * schema, so that bad input fails here instead of in a workflow.
+ */
+export async function startJob(client: Client, input: JobInput, options: StartJobOptions = {}): Promise<WorkflowHandleWithFirstExecutionRunId> {
+  const validation = parseJobInput(input);
+  if (!validation.ok) throw new InvalidJobInputError(validation.problems);
+  return client.workflow.start(JOB_WORKFLOW_TYPE, {
+    args: [input],
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowId: options.workflowId ?? jobWorkflowId(validation.input.clusterId),
+  });
+}
+
+/** Input that failed validation; `problems` has one `field: message` line per bad field. */
+export class InvalidJobInputError extends Error {
+  override readonly name = 'InvalidJobInputError';
+  constructor(readonly problems: string[]) {
+    super(`invalid workflow input: ${problems.join('; ')}`);
+  }
+}
+
+/** A change seen while following a run. */
+export type ProgressEvent =
+  | { kind: 'launched'; progress: JobProgress }
+  | { kind: 'status'; progress: JobProgress }
+  | { kind: 'finishing'; progress: JobProgress }
+  | { kind: 'no-worker' };
+
+/**
+ * Waits for the workflow's result while querying its progress every
+ * `pollMs` and reporting each change. Rejects as `handle.result()` does.
+ */
+export async function followJob(
+  handle: WorkflowHandle,
+  onEvent: (event: ProgressEvent) => void,
+  options: { pollMs?: number; noWorkerAfterMs?: number } = {},
+): Promise<JobResult> {
+  const pollMs = options.pollMs ?? 1000;
+  const noWorkerAfterMs = options.noWorkerAfterMs ?? 15_000;
+  let done = false;
+  const result = handle.result().finally(() => {
+    done = true;
+  }) as Promise<JobResult>;
+
+  const watch = (async () => {
+    let last: JobProgress | undefined;
+    let failingSince: number | undefined;
+    let warned = false;
+    while (!done) {
+      try {
+        const progress = await handle.query(jobStatusQuery);
+        failingSince = undefined;
+        if (progress.requestId && !last?.requestId) onEvent({ kind: 'launched', progress });
+        if (progress.lastStatus && progress.lastStatus !== last?.lastStatus) onEvent({ kind: 'status', progress });
+        if (progress.phase === 'finishing' && last?.phase !== 'finishing') onEvent({ kind: 'finishing', progress });
+        last = progress;
+      } catch {
+        // A query fails until a worker has picked up the workflow, and after it closes.
+        failingSince ??= Date.now();
+        if (!done && !warned && Date.now() - failingSince >= noWorkerAfterMs) {
+          warned = true;
+          onEvent({ kind: 'no-worker' });
+        }
+      }
+      await Promise.race([delay(pollMs), result.catch(() => undefined)]);
+    }
+  })();
+
+  try {
+    return await result;
+  } finally {
+    await watch;
+  }
+}
+
+/** Formats a progress event as one line for people. */
+export function formatProgress(event: ProgressEvent, messages: Messages, taskQueue: string): string {
+  const time = new Date().toLocaleTimeString('en-GB', { hour12: false });
+  switch (event.kind) {
+    case 'launched':
+      return `${time}  ${messages.launched(event.progress.requestId ?? '?', event.progress.clusterName ?? '?', event.progress.clusterId)}`;
+    case 'status':
+      return `${time}  ${messages.statusChanged(event.progress.lastStatus ?? '?', event.progress.pollCount)}`;
+    case 'finishing':
+      return `${time}  ${messages.finishing}`;
+    case 'no-worker':
+      return `${time}  ${messages.noWorkerYet(taskQueue)}`;
+    default:
+      throw new TypeError(`unknown progress event ${JSON.stringify(event satisfies never)}`);
+  }
+}
+
+/** Formats a finished run for people: a heading, aligned fields and the full clusterMeta. */
+export function formatResult(result: JobResult, messages: Messages, extra: Record<string, string> = {}): string {
+  const { labels } = messages;
+  const heading = result.requestResult === 'Success' ? messages.succeeded : messages.runFailed;
+  const settings = Object.entries(result.settings)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join(' ');
+  const rows: [string, string][] = [
+    [labels.cluster, `${result.clusterName} (${result.clusterId})`],
+    [labels.requestId, result.requestId],
+    [labels.requestStatus, result.requestStatus],
+    [labels.requestResult, String(result.requestResult)],
+    [labels.settings, settings || '-'],
+    [labels.launchedAt, result.launchedAt],
+    [labels.finishedAt, result.finishedAt],
+    [labels.duration, `${(result.durationMs / 1000).toFixed(1)}s`],
+    [labels.polls, String(result.pollCount)],
+    ...Object.entries(extra),
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const meta = JSON.stringify(result.clusterMeta, null, 2).replace(/\n/g, '\n  ');
+  return [heading, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), `  ${labels.clusterMeta}:`, `  ${meta}`].join('\n');
+}
+
+/** Options of the `run` command as commander parses them. */
+interface RunOptions {
+  clusterId?: string;
+  region?: string;
+  workerCnt?: number;
+  workerVolumeSize?: number;
+  hdfsReplication?: number;
+  hdfsBlockSize?: number;
+  deployMode?: string;
+  execOpts?: string;
+  execParams?: string;
+  pollInterval?: string;
+  maxPollInterval?: string;
+  runTimeout?: string;
+  terminalStatus?: string[];
+  credentialProfile?: string;
+  failureAsResult?: boolean;
+  input?: string;
+  workflowId?: string;
+  taskQueue: string;
+  address: string;
+  namespace: string;
+  json?: boolean;
+  wait: boolean;
+}
+
+/** Builds workflow input from an optional JSON file and the flags, which take precedence. */
+export function buildJobInput(options: Partial<RunOptions>, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): unknown {
+  const base = options.input ? (JSON.parse(readFile(options.input)) as Record<string, unknown>) : {};
+  const settings: LaunchSettings = { ...(base.settings as LaunchSettings | undefined) };
+  const assign = <K extends keyof LaunchSettings>(key: K, value: LaunchSettings[K] | undefined) => {
+    if (value !== undefined) settings[key] = value;
+  };
+  assign('workerCnt', options.workerCnt);
+  assign('workerVolumeSize', options.workerVolumeSize);
+  assign('configHdfsReplication', options.hdfsReplication);
+  assign('configHdfsBlockSize', options.hdfsBlockSize);
+  assign('userTaskDeployMode', options.deployMode as LaunchSettings['userTaskDeployMode']);
+  assign('userTaskExecOpts', options.execOpts);
+  assign('userTaskExecParams', options.execParams);
+
+  const pollInterval = { ...(base.pollInterval as Record<string, unknown> | undefined) };
+  if (options.pollInterval !== undefined) pollInterval.initial = options.pollInterval;
+  if (options.maxPollInterval !== undefined) pollInterval.maximum = options.maxPollInterval;
+
+  const input: Record<string, unknown> = { ...base, settings, pollInterval };
+  const flags: Record<string, unknown> = {
+    clusterId: options.clusterId,
+    region: options.region,
+    runTimeout: options.runTimeout,
+    terminalStatuses: options.terminalStatus,
+    credentialProfile: options.credentialProfile,
+    failureAsResult: options.failureAsResult,
+  };
+  for (const [key, value] of Object.entries(flags)) {
+    if (value !== undefined) input[key] = value;
+  }
+  return input;
+}
+
+function integerOption(flag: string, messages: Messages) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(messages.invalidNumber(flag, value));
+    return Number(value);
+  };
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Builds the command-line program; `run` resolves to the exit code. */
+export function buildProgram(messages: Messages, env: NodeJS.ProcessEnv, out: { stdout: (text: string) => void; stderr: (text: string) => void }) {
+  let exitCode: number = ExitCode.Success;
+  const program = new Command('hadoop-eco-job').description(messages.programDescription).showHelpAfterError();
+  const m = messages.options;
+
+  program
+    .command('run')
+    .description(messages.runDescription)
+    .option('--cluster-id <id>', m.clusterId)
+    .addOption(new Option('--region <name>', m.region).default(env.HADOOP_ECO_REGION))
+    .option('--worker-cnt <n>', m.workerCnt, integerOption('--worker-cnt', messages))
+    .option('--worker-volume-size <gb>', m.workerVolumeSize, integerOption('--worker-volume-size', messages))
+    .option('--hdfs-replication <n>', m.hdfsReplication, integerOption('--hdfs-replication', messages))
+    .option('--hdfs-block-size <mb>', m.hdfsBlockSize, integerOption('--hdfs-block-size', messages))
+    .option('--deploy-mode <mode>', m.deployMode)
+    .option('--exec-opts <text>', m.execOpts)
+    .option('--exec-params <text>', m.execParams)
+    .option('--poll-interval <duration>', m.pollInterval)
+    .option('--max-poll-interval <duration>', m.maxPollInterval)
+    .option('--run-timeout <duration>', m.runTimeout)
+    .option('--terminal-status <value>', m.terminalStatus, collect)
+    .option('--credential-profile <name>', m.credentialProfile)
+    .option('--failure-as-result', m.failureAsResult)
+    .option('--input <file>', m.input)
+    .option('--workflow-id <id>', m.workflowId)
+    .option('--task-queue <name>', m.taskQueue, env.HADOOP_ECO_TASK_QUEUE || DEFAULT_TASK_QUEUE)
+    .option('--address <host:port>', m.address, env.TEMPORAL_ADDRESS || 'localhost:7233')
+    .option('--namespace <name>', m.namespace, env.TEMPORAL_NAMESPACE || 'default')
+    .option('--json', m.json)
+    .option('--no-wait', m.noWait)
+    .action(async (options: RunOptions) => {
+      exitCode = await runCommand(options, messages, env, out);
+    });
+
+  return { program, exitCode: () => exitCode };
+}
+
+async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.ProcessEnv, out: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
+  let input: unknown;
+  try {
+    input = buildJobInput(options);
+  } catch (error) {
+    out.stderr(messages.cannotReadInput(options.input ?? '', (error as Error).message));
+    return ExitCode.Usage;
+  }
+  const validation = parseJobInput(input);
+  if (!validation.ok) {
+    out.stderr([messages.invalidInput, ...validation.problems.map((problem) => `  ${problem}`)].join('\n'));
+    return ExitCode.Usage;
+  }
+
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: options.address, apiKey: env.TEMPORAL_API_KEY || undefined, tls: env.TEMPORAL_API_KEY ? true : undefined });
+  } catch (error) {
+    out.stderr(messages.cannotConnect(options.address, (error as Error).message));
+    return ExitCode.Unavailable;
+  }
+
+  try {
+    const client = new Client({ connection, namespace: options.namespace });
+    const handle = await startJob(client, input as JobInput, { taskQueue: options.taskQueue, workflowId: options.workflowId });
+    const runId = handle.firstExecutionRunId;
+    const uiLink = env.TEMPORAL_UI_URL
+      ? `${env.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(handle.workflowId)}/${runId}/history`
+      : undefined;
+    const progressOut = options.json ? out.stderr : out.stdout;
+    progressOut(messages.started(handle.workflowId, options.taskQueue));
+    if (uiLink) progressOut(`${messages.webUi}: ${uiLink}`);
+    if (!options.wait) {
+      if (options.json) out.stdout(JSON.stringify({ workflowId: handle.workflowId, runId }));
+      return ExitCode.Success;
+    }
+
+    const extra: Record<string, string> = { [messages.labels.workflow]: handle.workflowId };
+    if (uiLink) extra[messages.webUi] = uiLink;
+    try {
+      const result = await followJob(handle, (event) => progressOut(formatProgress(event, messages, options.taskQueue)));
+      out.stdout(options.json ? JSON.stringify(result, null, 2) : formatResult(result, messages, extra));
+      return result.requestResult === 'Success' ? ExitCode.Success : ExitCode.RunFailed;
+    } catch (error) {
+      return reportWorkflowFailure(error, messages, options.json === true, out, extra);
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+function reportWorkflowFailure(error: unknown, messages: Messages, json: boolean, out: { stdout: (text: string) => void; stderr: (text: string) => void }, extra: Record<string, string>): number {
+  if (!(error instanceof WorkflowFailedError)) throw error;
+  const failure = error.cause;
+  const type = failure instanceof ApplicationFailure ? (failure.type ?? 'ApplicationFailure') : (failure?.name ?? 'WorkflowFailed');
+  const message = failure?.message ?? error.message;
+  const runResult = failure instanceof ApplicationFailure && (type === FailureType.RunFailed || type === FailureType.RunResultUnknown)
+    ? (failure.details?.[0] as JobResult | undefined)
+    : undefined;
+
+  if (json) {
+    out.stdout(JSON.stringify({ error: { type, message }, result: runResult ?? null }, null, 2));
+  } else {
+    out.stderr(messages.workflowFailed(type, message));
+    if (runResult) out.stdout(formatResult(runResult, messages, extra));
+  }
+  return runResult ? ExitCode.RunFailed : ExitCode.WorkflowFailed;
+}
+
+/** Runs the CLI with `argv` (as in `process.argv`) and resolves to its exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const messages = messagesFor(detectLocale(env));
+  const out = { stdout: (text: string) => process.stdout.write(`${text}\n`), stderr: (text: string) => process.stderr.write(`${text}\n`) };
+  const { program, exitCode } = buildProgram(messages, env, out);
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return code === 0 ? ExitCode.Success : ExitCode.Usage;
+  }
+  return exitCode();
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(ExitCode.WorkflowFailed);
+    },
+  );
+}

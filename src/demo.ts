@@ -1,0 +1,127 @@
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { StaticCredentialProvider } from './activities';
+import { detectLocale, messagesFor } from './cli-messages';
+import { followJob, formatProgress, formatResult, startJob } from './client';
+import { createEmulator } from './emulator';
+import { EndpointRegistry } from './hadoop-eco';
+import { describeExecutable, devServerExecutable } from './temporal-binaries';
+import { createHadoopEcoWorker, jsonLogFunction } from './worker';
+
+/**
+ * `npm run demo`: starts a Temporal dev server with its Web UI, the Hadoop
+ * Eco emulator and a worker in this process, runs one job to the end and
+ * prints its result. With `--keep` everything stays up until Ctrl+C.
+ */
+
+const DEMO_TASK_QUEUE = 'hadoop-eco-demo';
+const DEMO_CLUSTER_ID = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
+
+/** Settings of the API reference's launch example. */
+const EXAMPLE_SETTINGS = {
+  workerCnt: 2,
+  workerVolumeSize: 50,
+  configHdfsReplication: 2,
+  configHdfsBlockSize: 128,
+  userTaskDeployMode: 'cluster',
+  userTaskExecOpts: '--driver-cores 1 --driver-memory 1024m --executor-cores 1 --num-executors 4 --executor-memory 2048m',
+  userTaskExecParams: '-sparkApplicationParams=testParams',
+} as const;
+
+/** Returns `preferred` when it is free on 127.0.0.1, else any free port. */
+async function freePort(preferred: number): Promise<number> {
+  for (const candidate of [preferred, 0]) {
+    const server = createServer();
+    try {
+      server.listen(candidate, '127.0.0.1');
+      await once(server, 'listening');
+      const address = server.address();
+      if (address && typeof address === 'object') return address.port;
+    } catch {
+      // The preferred port is taken; try any port.
+    } finally {
+      server.close();
+    }
+  }
+  throw new Error('no free TCP port on 127.0.0.1');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const keep = argv.includes('--keep');
+  const messages = messagesFor(detectLocale());
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+
+  const emulator = await createEmulator({
+    clusters: [{ clusterId: DEMO_CLUSTER_ID, clusterName: 'demo-spark-cluster', openApiKey: 'emulator-open-api-key', jobType: 'spark' }],
+    defaultRun: { advance: { by: 'time', stepMs: 1500 } },
+  });
+  say(`emulator: ${emulator.url}`);
+
+  const credentials = new StaticCredentialProvider({
+    default: {
+      accessKeyId: emulator.options.credentials.accessKeyId,
+      accessKeySecret: emulator.options.credentials.accessKeySecret,
+      openApiKeys: { [DEMO_CLUSTER_ID]: 'emulator-open-api-key' },
+    },
+  });
+  Runtime.install({ logger: new DefaultLogger('WARN', jsonLogFunction(credentials.secrets())) });
+
+  const executable = devServerExecutable();
+  const port = await freePort(7233);
+  const uiPort = await freePort(8233);
+  say(`temporal: starting the dev server from ${describeExecutable(executable)}`);
+  const environment = await TestWorkflowEnvironment.createLocal({
+    server: { executable, ip: '127.0.0.1', port, ui: true, uiPort, log: { format: 'pretty', level: 'error' } },
+  });
+  const uiUrl = `http://127.0.0.1:${uiPort}`;
+  say(`temporal: ${environment.address}, Web UI ${uiUrl}`);
+
+  const { worker, close } = await createHadoopEcoWorker({
+    connection: environment.nativeConnection,
+    taskQueue: DEMO_TASK_QUEUE,
+    credentials,
+    endpoints: new EndpointRegistry({ emulator: emulator.url }),
+  });
+  const workerRun = worker.run();
+
+  try {
+    const handle = await startJob(
+      environment.client,
+      { clusterId: DEMO_CLUSTER_ID, region: 'emulator', settings: EXAMPLE_SETTINGS, pollInterval: { initial: '1s', maximum: '2s' } },
+      { taskQueue: DEMO_TASK_QUEUE },
+    );
+    const runUrl = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}/${handle.firstExecutionRunId}/history`;
+    say(messages.started(handle.workflowId, DEMO_TASK_QUEUE));
+
+    const result = await followJob(handle, (event) => say(formatProgress(event, messages, DEMO_TASK_QUEUE)));
+    say(formatResult(result, messages, { [messages.labels.workflow]: handle.workflowId, [messages.webUi]: runUrl }));
+
+    if (keep) {
+      say(
+        [
+          '',
+          `Everything keeps running. Open ${runUrl}`,
+          `Start another run: TEMPORAL_ADDRESS=${environment.address} HADOOP_ECO_TASK_QUEUE=${DEMO_TASK_QUEUE} TEMPORAL_UI_URL=${uiUrl} npm run job -- run --cluster-id ${DEMO_CLUSTER_ID} --region emulator --poll-interval 1s`,
+          'Press Ctrl+C to stop.',
+        ].join('\n'),
+      );
+      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+    }
+  } finally {
+    worker.shutdown();
+    await workerRun;
+    await close();
+    await environment.teardown();
+    await emulator.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

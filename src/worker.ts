@@ -1,0 +1,159 @@
+import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Dispatcher } from 'undici';
+import { type CredentialProvider, createActivities, loadCredentialsFromEnvironment } from './activities';
+import { createHadoopEcoAgent, EndpointRegistry, parseEndpointList, redactAndTruncate } from './hadoop-eco';
+import { DEFAULT_TASK_QUEUE } from './workflows/types';
+
+
+export interface HadoopEcoWorkerOptions {
+  connection: NativeConnection;
+  /** @default 'default' */
+  namespace?: string;
+  /** @default 'hadoop-eco-jobs' */
+  taskQueue?: string;
+  credentials: CredentialProvider;
+  endpoints: EndpointRegistry;
+  /**
+   * Prebuilt workflow bundle, as production workers load it. When absent
+   * the worker bundles `./workflows` itself, which takes a few seconds.
+   */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Connection pool for the API; the worker creates and closes its own when absent. */
+  dispatcher?: Dispatcher;
+  /** Extra worker options, for example `maxConcurrentActivityTaskExecutions`. */
+  workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'>>;
+}
+
+/** A worker and the connection pool to close after it stops. */
+export interface HadoopEcoWorker {
+  worker: Worker;
+  /** Closes the API connection pool if the worker created it. Call after `worker.run()` resolves. */
+  close(): Promise<void>;
+}
+
+/** Creates a worker that runs the job workflow and its activities. */
+export async function createHadoopEcoWorker(options: HadoopEcoWorkerOptions): Promise<HadoopEcoWorker> {
+  const dispatcher = options.dispatcher ?? createHadoopEcoAgent();
+  const activities = createActivities({ credentials: options.credentials, endpoints: options.endpoints, dispatcher });
+  const workflowSource = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: require.resolve('./workflows') };
+
+  const worker = await Worker.create({
+    ...options.workerOptions,
+    ...workflowSource,
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    activities,
+  });
+  return {
+    worker,
+    close: async () => {
+      if (!options.dispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/** Worker settings read from the environment; see the README's table. */
+export interface WorkerEnvironment {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  tls: boolean;
+  endpoints: EndpointRegistry;
+  workflowBundlePath?: string;
+  logLevel: LogLevel;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/** Reads the worker's settings, throwing an Error that names the bad variable. */
+export function readWorkerEnvironment(env: NodeJS.ProcessEnv = process.env): WorkerEnvironment {
+  const logLevel = (env.LOG_LEVEL ?? 'INFO').toUpperCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new Error(`LOG_LEVEL=${env.LOG_LEVEL} is invalid; use one of ${LOG_LEVELS.join(', ')}`);
+  }
+  let endpoints: EndpointRegistry;
+  try {
+    endpoints = new EndpointRegistry(parseEndpointList(env.HADOOP_ECO_ENDPOINTS ?? ''));
+  } catch (error) {
+    throw new Error(`HADOOP_ECO_ENDPOINTS is invalid: ${(error as Error).message}`);
+  }
+  const tlsSetting = (env.TEMPORAL_TLS ?? '').toLowerCase();
+  if (!['', 'true', 'false', '1', '0'].includes(tlsSetting)) {
+    throw new Error(`TEMPORAL_TLS=${env.TEMPORAL_TLS} is invalid; use true or false`);
+  }
+
+  return {
+    address: env.TEMPORAL_ADDRESS || 'localhost:7233',
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.HADOOP_ECO_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+    apiKey: env.TEMPORAL_API_KEY || undefined,
+    tls: tlsSetting === 'true' || tlsSetting === '1' || (tlsSetting === '' && !!env.TEMPORAL_API_KEY),
+    endpoints,
+    workflowBundlePath: env.HADOOP_ECO_WORKFLOW_BUNDLE || undefined,
+    logLevel,
+  };
+}
+
+/**
+ * Returns a log function that writes one JSON object per line to stdout,
+ * with every known secret redacted from the message and metadata.
+ */
+export function jsonLogFunction(secrets: readonly string[]) {
+  return (entry: { level: LogLevel; message: string; meta?: Record<string, unknown>; timestampNanos: bigint }) => {
+    const line = JSON.stringify({
+      time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
+      level: entry.level,
+      message: entry.message,
+      ...entry.meta,
+    }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    process.stdout.write(`${redactAndTruncate(line, secrets, Number.MAX_SAFE_INTEGER)}\n`);
+  };
+}
+
+async function main(): Promise<void> {
+  const settings = readWorkerEnvironment();
+  const credentials = loadCredentialsFromEnvironment();
+  const logger = new DefaultLogger(settings.logLevel, jsonLogFunction(credentials.secrets()));
+  Runtime.install({ logger });
+
+  const connection = await NativeConnection.connect({
+    address: settings.address,
+    tls: settings.tls ? true : undefined,
+    apiKey: settings.apiKey,
+  });
+  const { worker, close } = await createHadoopEcoWorker({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    credentials,
+    endpoints: settings.endpoints,
+    workflowBundle: settings.workflowBundlePath ? { codePath: settings.workflowBundlePath } : undefined,
+  });
+
+  logger.info('worker started', {
+    address: settings.address,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    endpoints: settings.endpoints.names(),
+    credentialProfiles: credentials.profileNames(),
+  });
+  try {
+    // Runtime's default shutdown signals (SIGINT, SIGTERM, SIGQUIT, SIGUSR2) make run() drain and resolve.
+    await worker.run();
+  } finally {
+    await close();
+    await connection.close();
+    logger.info('worker stopped', { taskQueue: settings.taskQueue });
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,98 @@
+import ms from 'ms';
+import { z } from 'zod';
+import { ENDPOINT_NAME_PATTERN } from '../hadoop-eco/regions';
+import { LaunchSettingsSchema } from '../hadoop-eco/schemas';
+
+/**
+ * Input of the job workflow, shared by the workflow, the CLI and callers that
+ * start it from other workflows or `temporal workflow start`. Deterministic
+ * code only.
+ */
+
+/** Smallest poll interval accepted, in milliseconds. */
+export const MIN_POLL_INTERVAL_MS = 1_000;
+/** Largest poll interval accepted, in milliseconds. */
+export const MAX_POLL_INTERVAL_MS = 60 * 60_000;
+/** Bounds of the run timeout, in milliseconds. */
+export const MIN_RUN_TIMEOUT_MS = 60_000;
+export const MAX_RUN_TIMEOUT_MS = 30 * 24 * 60 * 60_000;
+
+/** A duration such as '30s', '5 minutes' or a number of milliseconds, parsed to milliseconds. */
+function duration(min: number, max: number) {
+  return z
+    .union([z.string(), z.number()], { invalid_type_error: 'expected a duration such as "30s" or a number of milliseconds' })
+    .transform((value, context) => {
+      const millis = typeof value === 'number' ? value : ms(value.trim() as ms.StringValue);
+      if (typeof millis !== 'number' || !Number.isFinite(millis)) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not a duration; use a form such as "30s", "5m" or "2h"` });
+        return z.NEVER;
+      }
+      if (millis < min || millis > max) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: `must be from ${ms(min, { long: true })} to ${ms(max, { long: true })}, got ${ms(millis, { long: true })}` });
+        return z.NEVER;
+      }
+      return Math.round(millis);
+    });
+}
+
+const PollIntervalSchema = z
+  .object({
+    /** Wait before the first status read, and the start of the backoff. */
+    initial: duration(MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS).default('30s'),
+    /** Largest wait between two status reads. */
+    maximum: duration(MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS).default('5m'),
+    /** Factor applied to the wait after each read that shows no terminal status. */
+    multiplier: z.number().min(1, 'must be at least 1').max(10, 'must be at most 10').default(1.5),
+  })
+  .strict()
+  .refine((value) => value.initial <= value.maximum, { message: 'initial must not exceed maximum', path: ['initial'] });
+
+export const JobInputSchema = z
+  .object({
+    /** ID of the terminated cluster whose scheduled job runs again. */
+    clusterId: z
+      .string({ required_error: 'is required', invalid_type_error: 'expected a string' })
+      .trim()
+      .min(1, 'is required')
+      .max(128, 'must be at most 128 characters')
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'may contain only letters, digits, "-" and "_"'),
+    /** Region (`kr-central-1`, `kr-central-2`) or the name of an endpoint configured on the worker. */
+    region: z
+      .string({ required_error: 'is required, for example "kr-central-2"', invalid_type_error: 'expected a string' })
+      .regex(ENDPOINT_NAME_PATTERN, 'expected a region such as "kr-central-2" or an endpoint name configured on the worker'),
+    /** Settings that change for this run; omitted fields keep the cluster's stored values. */
+    settings: LaunchSettingsSchema.default({}),
+    pollInterval: PollIntervalSchema.default({}),
+    /** Longest time to wait for a terminal status after the launch. */
+    runTimeout: duration(MIN_RUN_TIMEOUT_MS, MAX_RUN_TIMEOUT_MS).default('24h'),
+    /** Status values that end the wait, compared exactly. */
+    terminalStatuses: z
+      .array(z.string().min(1, 'must not be empty'), { invalid_type_error: 'expected an array of status values' })
+      .min(1, 'must list at least one status')
+      .default(['Terminate']),
+    /** Worker-side credential profile. */
+    credentialProfile: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a profile name of letters, digits, ".", "_" or "-"').optional(),
+    /** Return a run that ended with `Failure` as a result instead of failing the workflow. */
+    failureAsResult: z.boolean().default(false),
+  })
+  .strict();
+
+/** What callers pass: durations may be strings, most fields have defaults. */
+export type JobInput = z.input<typeof JobInputSchema>;
+/** The input after validation: defaults applied, durations in milliseconds. */
+export type ResolvedJobInput = z.output<typeof JobInputSchema>;
+
+/** One problem per line, as `field.path: message`. */
+export function describeInputIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.join('.') || '(input)';
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) return `${field}: unknown field(s) ${issue.keys.join(', ')}`;
+    return `${field}: ${issue.message}`;
+  });
+}
+
+/** Validates input. Returns the resolved input or the list of problems, each naming its field. */
+export function parseJobInput(raw: unknown): { ok: true; input: ResolvedJobInput } | { ok: false; problems: string[] } {
+  const parsed = JobInputSchema.safeParse(raw ?? {});
+  return parsed.success ? { ok: true, input: parsed.data } : { ok: false, problems: describeInputIssues(parsed.error) };
+}

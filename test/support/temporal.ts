@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import { StaticCredentialProvider } from '../../src/activities';
+import type { Emulator } from '../../src/emulator';
+import { EndpointRegistry } from '../../src/hadoop-eco';
+import { timeSkippingServerExecutable } from '../../src/temporal-binaries';
+import { createHadoopEcoWorker, type HadoopEcoWorker } from '../../src/worker';
+
+/** Connections to the dev server that global setup started. */
+export interface SharedTemporal {
+  address: string;
+  nativeConnection: NativeConnection;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function connectToSharedServer(): Promise<SharedTemporal> {
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set; run the tests through jest so that global setup starts the server');
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  return {
+    address,
+    nativeConnection,
+    client: new Client({ connection }),
+    close: async () => {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: timeSkippingServerExecutable() } });
+}
+
+export function uniqueTaskQueue(name: string): string {
+  return `${name}-${randomUUID()}`;
+}
+
+/** Credential profiles for tests: `default` matches the emulator; the others are wrong on purpose. */
+export function credentialsFor(emulator: Emulator): StaticCredentialProvider {
+  const { accessKeyId, accessKeySecret } = emulator.options.credentials;
+  const openApiKeys = Object.fromEntries(emulator.options.clusters.map((cluster) => [cluster.clusterId, cluster.openApiKey]));
+  return new StaticCredentialProvider({
+    default: { accessKeyId, accessKeySecret, openApiKeys, defaultOpenApiKey: 'unlisted-cluster-key' },
+    'wrong-secret': { accessKeyId, accessKeySecret: 'not-the-secret', openApiKeys },
+    'wrong-api-key': { accessKeyId, accessKeySecret, defaultOpenApiKey: 'not-the-cluster-key' },
+  });
+}
+
+/** Creates a worker on the prebuilt test bundle, talking to the emulator as endpoint `emulator`. */
+export async function createTestWorker(connection: NativeConnection, taskQueue: string, emulator: Emulator, namespace = 'default'): Promise<HadoopEcoWorker> {
+  const codePath = process.env.HADOOP_ECO_TEST_WORKFLOW_BUNDLE;
+  return createHadoopEcoWorker({
+    connection,
+    namespace,
+    taskQueue,
+    credentials: credentialsFor(emulator),
+    endpoints: new EndpointRegistry({ emulator: emulator.url }),
+    workflowBundle: codePath ? { codePath } : undefined,
+  });
+}
