@@ -38,6 +38,16 @@ export interface Messages {
     json: string;
     noWait: string;
   };
+  /** Help for `--help` and the `help` command. */
+  helpOption: string;
+  /** Word before an option's default value in help. */
+  defaultLabel: string;
+  seeHelp: string;
+  helpCommand: string;
+  /** Section titles of commander's help, keyed by the English title. */
+  helpTitles: Record<string, string>;
+  /** Rewrites one of commander's own error lines; English leaves it as it is. */
+  translateParseError: (line: string) => string;
   invalidInput: string;
   invalidNumber: (flag: string, value: string) => string;
   cannotReadInput: (path: string, reason: string) => string;
@@ -87,12 +97,18 @@ const en: Messages = {
     failureAsResult: 'return a run that ended in Failure as a result instead of failing the workflow',
     input: 'read the workflow input from a JSON file; flags override its fields',
     workflowId: 'workflow ID (default: hadoop-eco-<clusterId>-<time>)',
-    taskQueue: 'task queue of the worker (env: HADOOP_ECO_TASK_QUEUE, default hadoop-eco-jobs)',
-    address: 'Temporal frontend address (env: TEMPORAL_ADDRESS, default localhost:7233)',
-    namespace: 'Temporal namespace (env: TEMPORAL_NAMESPACE, default default)',
+    taskQueue: 'task queue of the worker (env: HADOOP_ECO_TASK_QUEUE)',
+    address: 'Temporal frontend address (env: TEMPORAL_ADDRESS)',
+    namespace: 'Temporal namespace (env: TEMPORAL_NAMESPACE)',
     json: 'print the result as JSON on stdout; progress goes to stderr',
     noWait: 'start the workflow, print its ID and exit',
   },
+  helpOption: 'display help for command',
+  defaultLabel: 'default',
+  seeHelp: '(add --help for usage)',
+  helpCommand: 'display help for command',
+  helpTitles: {},
+  translateParseError: (line) => line,
   invalidInput: 'Invalid input:',
   invalidNumber: (flag, value) => `${flag} expects an integer, got "${value}"`,
   cannotReadInput: (path, reason) => `cannot read the input file ${path}: ${reason}`,
@@ -142,12 +158,18 @@ const ko: Messages = {
     failureAsResult: 'Failure로 끝난 실행을 워크플로 실패 대신 결과로 반환',
     input: 'JSON 파일에서 워크플로 입력을 읽음. 플래그가 파일의 값보다 우선함',
     workflowId: '워크플로 ID (기본값 hadoop-eco-<clusterId>-<시각>)',
-    taskQueue: '워커의 태스크 큐 (환경 변수: HADOOP_ECO_TASK_QUEUE, 기본값 hadoop-eco-jobs)',
-    address: 'Temporal 프런트엔드 주소 (환경 변수: TEMPORAL_ADDRESS, 기본값 localhost:7233)',
-    namespace: 'Temporal 네임스페이스 (환경 변수: TEMPORAL_NAMESPACE, 기본값 default)',
+    taskQueue: '워커의 태스크 큐 (환경 변수: HADOOP_ECO_TASK_QUEUE)',
+    address: 'Temporal 프런트엔드 주소 (환경 변수: TEMPORAL_ADDRESS)',
+    namespace: 'Temporal 네임스페이스 (환경 변수: TEMPORAL_NAMESPACE)',
     json: '결과를 stdout에 JSON으로 출력, 진행 상황은 stderr로 출력',
     noWait: '워크플로를 시작하고 ID만 출력한 뒤 종료',
   },
+  helpOption: '도움말 표시',
+  defaultLabel: '기본값',
+  seeHelp: '(사용법은 --help로 확인하세요)',
+  helpCommand: '명령의 도움말 표시',
+  helpTitles: { 'Usage:': '사용법:', 'Options:': '옵션:', 'Commands:': '명령:', 'Arguments:': '인수:', 'Global Options:': '공통 옵션:' },
+  translateParseError: translateParseErrorToKorean,
   invalidInput: '입력이 올바르지 않습니다:',
   invalidNumber: (flag, value) => `${flag}에는 정수를 입력해야 합니다. 입력값: "${value}"`,
   cannotReadInput: (path, reason) => `입력 파일 ${path}을(를) 읽을 수 없습니다: ${reason}`,
@@ -175,6 +197,22 @@ const ko: Messages = {
     workflow: '워크플로',
   },
 };
+
+/** Korean for the parse errors that commander 14 writes in English. */
+function translateParseErrorToKorean(line: string): string {
+  const rules: [RegExp, string][] = [
+    [/^error: option '(.+)' argument '(.*)' is invalid\. ?/, "오류: 옵션 '$1'의 값 '$2'이(가) 올바르지 않습니다. "],
+    [/^error: option '(.+)' argument missing/, "오류: 옵션 '$1'에 값이 없습니다"],
+    [/^error: unknown option '(.+?)'/, "오류: 알 수 없는 옵션 '$1'"],
+    [/^error: unknown command '(.+?)'/, "오류: 알 수 없는 명령 '$1'"],
+    [/^error: too many arguments.*/, '오류: 인수가 너무 많습니다'],
+    [/^error: missing required argument '(.+)'/, "오류: 필수 인수 '$1'이(가) 없습니다"],
+  ];
+  for (const [pattern, replacement] of rules) {
+    if (pattern.test(line)) return line.replace(pattern, replacement);
+  }
+  return line;
+}
 
 export function messagesFor(locale: Locale): Messages {
   return locale === 'ko' ? ko : en;

@@ -77,18 +77,21 @@ export async function followJob(
     done = true;
   }) as Promise<JobResult>;
 
+  let last: JobProgress | undefined;
+  const report = (progress: JobProgress) => {
+    if (progress.requestId && !last?.requestId) onEvent({ kind: 'launched', progress });
+    if (progress.lastStatus && progress.lastStatus !== last?.lastStatus) onEvent({ kind: 'status', progress });
+    if (progress.phase === 'finishing' && last?.phase !== 'finishing') onEvent({ kind: 'finishing', progress });
+    last = progress;
+  };
+
   const watch = (async () => {
-    let last: JobProgress | undefined;
     let failingSince: number | undefined;
     let warned = false;
     while (!done) {
       try {
-        const progress = await handle.query(jobStatusQuery);
+        report(await handle.query(jobStatusQuery));
         failingSince = undefined;
-        if (progress.requestId && !last?.requestId) onEvent({ kind: 'launched', progress });
-        if (progress.lastStatus && progress.lastStatus !== last?.lastStatus) onEvent({ kind: 'status', progress });
-        if (progress.phase === 'finishing' && last?.phase !== 'finishing') onEvent({ kind: 'finishing', progress });
-        last = progress;
       } catch {
         // A query fails until a worker has picked up the workflow, and after it closes.
         failingSince ??= Date.now();
@@ -102,7 +105,20 @@ export async function followJob(
   })();
 
   try {
-    return await result;
+    const final = await result;
+    await watch;
+    // A short run can end between two queries; report what the result shows so no step is missing.
+    report({
+      phase: 'completed',
+      clusterId: final.clusterId,
+      region: last?.region ?? '',
+      clusterName: final.clusterName,
+      requestId: final.requestId,
+      lastStatus: final.requestStatus,
+      pollCount: final.pollCount,
+      launchedAt: final.launchedAt,
+    });
+    return final;
   } finally {
     await watch;
   }
@@ -223,7 +239,19 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /** Builds the command-line program; `run` resolves to the exit code. */
 export function buildProgram(messages: Messages, env: NodeJS.ProcessEnv, out: { stdout: (text: string) => void; stderr: (text: string) => void }) {
   let exitCode: number = ExitCode.Success;
-  const program = new Command('hadoop-eco-job').description(messages.programDescription).showHelpAfterError();
+  const program = new Command('hadoop-eco-job')
+    .description(messages.programDescription)
+    // Subcommands copy these settings when they are created, so they come first.
+    .exitOverride()
+    .showHelpAfterError(messages.seeHelp)
+    .helpOption('-h, --help', messages.helpOption)
+    .helpCommand('help [command]', messages.helpCommand)
+    .configureHelp({
+      styleTitle: (title) => messages.helpTitles[title] ?? title,
+      optionDescription: (option) =>
+        typeof option.defaultValue === 'string' ? `${option.description} (${messages.defaultLabel}: ${option.defaultValue})` : option.description,
+    })
+    .configureOutput({ outputError: (text, write) => write(messages.translateParseError(text)) });
   const m = messages.options;
 
   program
@@ -332,7 +360,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const messages = messagesFor(detectLocale(env));
   const out = { stdout: (text: string) => process.stdout.write(`${text}\n`), stderr: (text: string) => process.stderr.write(`${text}\n`) };
   const { program, exitCode } = buildProgram(messages, env, out);
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     const handle = await startJob(
       environment.client,
-      { clusterId: DEMO_CLUSTER_ID, region: 'emulator', settings: EXAMPLE_SETTINGS, pollInterval: { initial: '1s', maximum: '2s' } },
+      { clusterId: DEMO_CLUSTER_ID, region: 'emulator', settings: EXAMPLE_SETTINGS, pollInterval: { initial: '1s', maximum: '1s' } },
       { taskQueue: DEMO_TASK_QUEUE },
     );
     const runUrl = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}/${handle.firstExecutionRunId}/history`;

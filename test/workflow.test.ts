@@ -71,10 +71,6 @@ async function executeExpectingFailure(input: unknown): Promise<ApplicationFailu
   return cause as ApplicationFailure;
 }
 
-function posts(): number {
-  return emulator.requestLog().filter((entry) => entry.method === 'POST').length;
-}
-
 describe('job workflow on the dev server', () => {
   test('success returns clusterMeta and the issued requestId', async () => {
     const input: JobInput = { clusterId: CLUSTER, region: 'emulator', settings: { workerCnt: 3 }, pollInterval: FAST_POLL };

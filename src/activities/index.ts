@@ -32,8 +32,6 @@ export interface LaunchRunResult {
   requestId: string;
   /** The settings the run uses, as the API echoed them. */
   settings: ClusterMainSettingValues;
-  /** When the API accepted the launch, as an ISO 8601 string. */
-  launchedAt: string;
 }
 
 /** Input of `getRunStatus`. */
@@ -103,7 +101,6 @@ export function createActivities(dependencies: ActivityDependencies) {
           clusterName: response.clusterName,
           requestId: response.requestId,
           settings: response.clusterMainSettingValues ?? {},
-          launchedAt: new Date().toISOString(),
         };
       } catch (error) {
         const failure = launchFailure(error, input.clusterId, secrets);

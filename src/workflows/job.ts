@@ -65,10 +65,12 @@ async function runJob(input: ResolvedJobInput, progress: JobProgress): Promise<J
   const target = { clusterId: input.clusterId, region: input.region, credentialProfile: input.credentialProfile };
 
   const launch = await launchRun({ ...target, settings: input.settings });
-  Object.assign(progress, { phase: 'waiting', requestId: launch.requestId, clusterName: launch.clusterName, launchedAt: launch.launchedAt });
+  // Workflow time, not the activity's clock: the deadline and durations must not depend on a worker's clock.
+  const launchedAt = new Date();
+  Object.assign(progress, { phase: 'waiting', requestId: launch.requestId, clusterName: launch.clusterName, launchedAt: launchedAt.toISOString() });
   log.info('run launched', { clusterId: launch.clusterId, requestId: launch.requestId, settings: launch.settings });
 
-  const terminal = await waitForTerminalStatus(input, launch, progress);
+  const terminal = await waitForTerminalStatus(input, launch, launchedAt, progress);
   const finishedAt = new Date();
 
   progress.phase = 'finishing';
@@ -81,9 +83,9 @@ async function runJob(input: ResolvedJobInput, progress: JobProgress): Promise<J
     requestResult: final.requestResult ?? terminal.requestResult ?? null,
     settings: launch.settings,
     clusterMeta: final.clusterMeta ?? null,
-    launchedAt: launch.launchedAt,
+    launchedAt: launchedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - Date.parse(launch.launchedAt),
+    durationMs: finishedAt.getTime() - launchedAt.getTime(),
     pollCount: progress.pollCount,
   };
   log.info('run ended', { clusterId: result.clusterId, requestId: result.requestId, requestStatus: result.requestStatus, requestResult: result.requestResult });
@@ -106,8 +108,8 @@ async function runJob(input: ResolvedJobInput, progress: JobProgress): Promise<J
 }
 
 /** Sleeps and polls until the status is one of the terminal values, or fails when the run timeout passes. */
-async function waitForTerminalStatus(input: ResolvedJobInput, launch: LaunchRunResult, progress: JobProgress): Promise<StatusResponse> {
-  const deadline = Date.parse(launch.launchedAt) + input.runTimeout;
+async function waitForTerminalStatus(input: ResolvedJobInput, launch: LaunchRunResult, launchedAt: Date, progress: JobProgress): Promise<StatusResponse> {
+  const deadline = launchedAt.getTime() + input.runTimeout;
   let interval = input.pollInterval.initial;
 
   for (;;) {
@@ -151,7 +153,7 @@ function deadlineExceeded(input: ResolvedJobInput, launch: LaunchRunResult, prog
       `run ${launch.requestId} on cluster ${launch.clusterId} did not reach ${input.terminalStatuses.join(' or ')} within the run timeout ` +
       `(last status: ${progress.lastStatus ?? 'none read'}). The run continues on the cluster: the API cannot cancel it.`,
     nonRetryable: true,
-    details: [{ clusterId: launch.clusterId, requestId: launch.requestId, lastStatus: progress.lastStatus ?? null, pollCount: progress.pollCount, launchedAt: launch.launchedAt }],
+    details: [{ clusterId: launch.clusterId, requestId: launch.requestId, lastStatus: progress.lastStatus ?? null, pollCount: progress.pollCount, launchedAt: progress.launchedAt }],
   });
 }
 

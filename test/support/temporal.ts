@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { StaticCredentialProvider } from '../../src/activities';
 import type { Emulator } from '../../src/emulator';
 import { EndpointRegistry } from '../../src/hadoop-eco';
@@ -16,7 +16,20 @@ export interface SharedTemporal {
   close(): Promise<void>;
 }
 
+/**
+ * Keeps the SDK's own logs to warnings and errors so that test output stays
+ * readable. Runtime.install throws once a runtime exists, which is fine here.
+ */
+export function installQuietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // A runtime already exists in this jest worker process.
+  }
+}
+
 export async function connectToSharedServer(): Promise<SharedTemporal> {
+  installQuietRuntime();
   const address = process.env.TEMPORAL_TEST_ADDRESS;
   if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set; run the tests through jest so that global setup starts the server');
   const nativeConnection = await NativeConnection.connect({ address });
@@ -33,6 +46,7 @@ export async function connectToSharedServer(): Promise<SharedTemporal> {
 }
 
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: timeSkippingServerExecutable() } });
 }
 
