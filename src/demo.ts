@@ -48,10 +48,23 @@ async function freePort(preferred: number): Promise<number> {
   throw new Error('no free TCP port on 127.0.0.1');
 }
 
+/** Raised when a signal ends the demo before its run finished. */
+class DemoStopped extends Error {}
+
+/** Resolves on the first SIGINT or SIGTERM, so that every exit path tears the servers down. */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const keep = argv.includes('--keep');
   const messages = messagesFor(detectLocale());
+  // A closed stdout (for example `npm run demo | head`) must not skip the teardown below.
+  process.stdout.on('error', () => undefined);
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const stopped = stopSignal();
 
   const emulator = await createEmulator({
     clusters: [{ clusterId: DEMO_CLUSTER_ID, clusterName: 'demo-spark-cluster', openApiKey: 'emulator-open-api-key', jobType: 'spark' }],
@@ -95,7 +108,8 @@ async function main(argv: string[]): Promise<void> {
     const runUrl = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}/${handle.firstExecutionRunId}/history`;
     say(messages.started(handle.workflowId, DEMO_TASK_QUEUE));
 
-    const result = await followJob(handle, (event) => say(formatProgress(event, messages, DEMO_TASK_QUEUE)));
+    const finished = followJob(handle, (event) => say(formatProgress(event, messages, DEMO_TASK_QUEUE)));
+    const result = await Promise.race([finished, stopped.then((signal) => Promise.reject(new DemoStopped(`demo stopped by ${signal}; the servers were shut down`)))]);
     say(formatResult(result, messages, { [messages.labels.workflow]: handle.workflowId, [messages.webUi]: runUrl }));
 
     if (keep) {
@@ -107,10 +121,11 @@ async function main(argv: string[]): Promise<void> {
           'Press Ctrl+C to stop.',
         ].join('\n'),
       );
-      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      await stopped;
     }
   } finally {
-    worker.shutdown();
+    // The SDK runtime already started the shutdown when a signal stopped the demo.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
     await close();
     await environment.teardown();
@@ -121,6 +136,10 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
+    if (error instanceof DemoStopped) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(130);
+    }
     process.stderr.write(`demo failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
   },

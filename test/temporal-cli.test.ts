@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { createEmulator, type Emulator } from '../src/emulator';
+import { devServerExecutable } from '../src/temporal-binaries';
+import type { JobProgress, JobResult } from '../src/workflows/types';
+import type { HadoopEcoWorker } from '../src/worker';
+import { connectToSharedServer, createTestWorker, type SharedTemporal, uniqueTaskQueue } from './support/temporal';
+
+const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
+
+let temporal: SharedTemporal;
+let emulator: Emulator;
+let worker: HadoopEcoWorker;
+let workerRun: Promise<void>;
+let taskQueue: string;
+
+beforeAll(async () => {
+  temporal = await connectToSharedServer();
+  emulator = await createEmulator({ clusters: [{ clusterId: CLUSTER, clusterName: 'cli-started', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Processing', 'Terminate'] } }] });
+  taskQueue = uniqueTaskQueue('temporal-cli');
+  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator);
+  workerRun = worker.worker.run();
+});
+
+afterAll(async () => {
+  worker?.worker.shutdown();
+  await workerRun;
+  await worker?.close();
+  await emulator?.close();
+  await temporal?.close();
+});
+
+/** Runs the `temporal` CLI against the shared server and returns its stdout. */
+function temporalCli(args: string[]): Promise<string> {
+  const executable = devServerExecutable();
+  if (executable.type !== 'existing-path') throw new Error('the temporal CLI is not installed; see the README setup');
+  return new Promise((done, fail) => {
+    execFile(executable.path, [...args, '--address', temporal.address, '--output', 'json'], { timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`temporal ${args.join(' ')} failed: ${stderr}`)) : done(stdout),
+    );
+  });
+}
+
+describe('runs started from the Temporal CLI', () => {
+  test('start with JSON input, query status, read the result', async () => {
+    const workflowId = `temporal-cli-${Date.now()}`;
+    const input = { clusterId: CLUSTER, region: 'emulator', settings: { workerCnt: 4 }, pollInterval: { initial: '1s', maximum: '1s' } };
+
+    await temporalCli(['workflow', 'start', '--type', 'hadoopEcoJob', '--task-queue', taskQueue, '--workflow-id', workflowId, '--input', JSON.stringify(input)]);
+
+    const queried = JSON.parse(await temporalCli(['workflow', 'query', '--workflow-id', workflowId, '--name', 'status'])) as { queryResult: JobProgress[] };
+    expect(queried.queryResult[0]).toMatchObject({ clusterId: CLUSTER, region: 'emulator' });
+
+    const result = (await temporal.client.workflow.getHandle(workflowId).result()) as JobResult;
+    expect(result.requestResult).toBe('Success');
+    expect(result.settings.workerCnt).toBe(4);
+    expect(emulator.launchCount()).toBe(1);
+
+    const printed = JSON.parse(await temporalCli(['workflow', 'result', '--workflow-id', workflowId])) as { status: string; result: JobResult };
+    expect(printed.status).toBe('COMPLETED');
+    expect(printed.result.requestId).toBe(result.requestId);
+  });
+});
