@@ -165,6 +165,12 @@ export function formatResult(result: JobResult, messages: Messages, extra: Recor
   return [heading, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), `  ${labels.clusterMeta}:`, `  ${meta}`].join('\n');
 }
 
+/** Where the CLI writes: lines for stdout and for stderr. */
+export interface CliOutput {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
 /** Options of the `run` command as commander parses them. */
 interface RunOptions {
   clusterId?: string;
@@ -237,7 +243,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 /** Builds the command-line program; `run` resolves to the exit code. */
-export function buildProgram(messages: Messages, env: NodeJS.ProcessEnv, out: { stdout: (text: string) => void; stderr: (text: string) => void }) {
+export function buildProgram(messages: Messages, env: NodeJS.ProcessEnv, out: CliOutput) {
   let exitCode: number = ExitCode.Success;
   const program = new Command('hadoop-eco-job')
     .description(messages.programDescription)
@@ -286,7 +292,7 @@ export function buildProgram(messages: Messages, env: NodeJS.ProcessEnv, out: { 
   return { program, exitCode: () => exitCode };
 }
 
-async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.ProcessEnv, out: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
+async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.ProcessEnv, out: CliOutput): Promise<number> {
   let input: unknown;
   try {
     input = buildJobInput(options);
@@ -337,7 +343,7 @@ async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.P
   }
 }
 
-function reportWorkflowFailure(error: unknown, messages: Messages, json: boolean, out: { stdout: (text: string) => void; stderr: (text: string) => void }, extra: Record<string, string>): number {
+function reportWorkflowFailure(error: unknown, messages: Messages, json: boolean, out: CliOutput, extra: Record<string, string>): number {
   if (!(error instanceof WorkflowFailedError)) throw error;
   const failure = error.cause;
   const type = failure instanceof ApplicationFailure ? (failure.type ?? 'ApplicationFailure') : (failure?.name ?? 'WorkflowFailed');
@@ -358,7 +364,10 @@ function reportWorkflowFailure(error: unknown, messages: Messages, json: boolean
 /** Runs the CLI with `argv` (as in `process.argv`) and resolves to its exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const messages = messagesFor(detectLocale(env));
-  const out = { stdout: (text: string) => process.stdout.write(`${text}\n`), stderr: (text: string) => process.stderr.write(`${text}\n`) };
+  const out: CliOutput = {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+  };
   const { program, exitCode } = buildProgram(messages, env, out);
   try {
     await program.parseAsync(argv);

@@ -31,7 +31,7 @@ export const FailureType = {
   UnexpectedStatus: 'HADOOP_ECO_UNEXPECTED_STATUS',
   /** Connection refused, DNS failure, timeout or reset. */
   NetworkError: 'HADOOP_ECO_NETWORK_ERROR',
-  /** The API answered with a body that is not JSON or has the wrong shape. */
+  /** The API returned a body that is not JSON or has the wrong shape. */
   InvalidResponse: 'HADOOP_ECO_INVALID_RESPONSE',
 
   /** A launch may or may not have started a run; the operator has to look in the console. */
@@ -46,7 +46,7 @@ export const FailureType = {
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
-/** How one failure type is treated by the launch and status activities. */
+/** Retry rule of one failure type in the launch and status activities. */
 export interface FailurePolicy {
   /** Whether the launch activity retries it. */
   retriedOnLaunch: boolean;
@@ -105,12 +105,12 @@ export const FAILURE_CATALOGUE: Record<FailureType, FailurePolicy> = {
   [FailureType.ServerError]: {
     retriedOnLaunch: false,
     retriedOnStatus: true,
-    why: 'A status read is safe to repeat. A launch answered by 500, 502 or 504 may have started a run, so it becomes LAUNCH_OUTCOME_UNKNOWN; only 503 is retried on launch.',
+    why: 'A status read is safe to repeat. A launch that gets 500, 502 or 504 may have started a run, so it becomes LAUNCH_OUTCOME_UNKNOWN. Only 503 is retried on launch.',
   },
   [FailureType.UnexpectedStatus]: {
     retriedOnLaunch: false,
     retriedOnStatus: false,
-    why: 'The API answered in a way it does not document; a person has to look at it.',
+    why: 'The API returned a status it does not document, so a person has to look at it.',
   },
   [FailureType.NetworkError]: {
     retriedOnLaunch: true,

@@ -8,12 +8,12 @@ import type { EphemeralServerExecutable } from '@temporalio/testing';
  * which needs internet access.
  */
 
-/** The `temporal` CLI, whose `server start-dev` runs the dev server with its Web UI. */
+/** Finds the `temporal` CLI, whose `server start-dev` runs the dev server with its Web UI. */
 export function devServerExecutable(env: NodeJS.ProcessEnv = process.env): EphemeralServerExecutable {
   return findExecutable('TEMPORAL_CLI_PATH', 'temporal', env);
 }
 
-/** The time-skipping test server (`temporal-test-server`, from the Java SDK). */
+/** Finds the time-skipping test server (`temporal-test-server`, from the Java SDK). */
 export function timeSkippingServerExecutable(env: NodeJS.ProcessEnv = process.env): EphemeralServerExecutable {
   return findExecutable('TEMPORAL_TEST_SERVER_PATH', 'temporal-test-server', env);
 }

@@ -159,7 +159,7 @@ describe('job workflow on the dev server', () => {
     ['401 for a wrong secret', 401, FailureType.Unauthorized, { credentialProfile: 'wrong-secret' }],
     ['403 for a wrong Open API key', 403, FailureType.Forbidden, { credentialProfile: 'wrong-api-key' }],
     ['404 for an unknown cluster', 404, FailureType.NotFound, { clusterId: '00000000-0000-4000-8000-000000000000' }],
-  ])('launch answered %s fails without retry', async (_name, status, type, overrides) => {
+  ])('launch with %s fails without retry', async (_name, status, type, overrides) => {
     if (status === 400) emulator.injectFault({ kind: 'status', status: 400, body: { code: 400, message: 'invalid request' }, match: { method: 'POST' } });
 
     const failure = await executeExpectingFailure({ clusterId: CLUSTER, region: 'emulator', pollInterval: FAST_POLL, ...overrides });
@@ -170,7 +170,7 @@ describe('job workflow on the dev server', () => {
     expect(emulator.launchCount()).toBe(0);
   });
 
-  test('status read answered 404 fails without retry', async () => {
+  test('status read 404 fails without retry', async () => {
     emulator.injectFault({ kind: 'status', status: 404, body: { code: 404, message: 'request not found' }, match: { method: 'GET' } });
 
     const failure = await executeExpectingFailure({ clusterId: CLUSTER, region: 'emulator', pollInterval: FAST_POLL });

@@ -27,7 +27,7 @@ const CredentialsFileSchema = ProfileSchema.extend({
 
 type Profile = z.infer<typeof ProfileSchema>;
 
-/** Why credentials could not be resolved; the message names what to set and never contains a value. */
+/** Missing credentials. The message names what to set and never contains a value. */
 export class CredentialsMissingError extends Error {
   override readonly name = 'CredentialsMissingError';
 }

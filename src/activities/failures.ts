@@ -25,7 +25,7 @@ export class UnknownRegionError extends Error {
 }
 
 /**
- * Converts an error from a launch into the failure the workflow sees. Only
+ * Converts an error from a launch into the failure that the workflow receives. Only
  * failures that prove the API launched nothing are retryable; anything
  * ambiguous becomes LAUNCH_OUTCOME_UNKNOWN so that no second run starts.
  */
@@ -49,7 +49,7 @@ export function launchFailure(error: unknown, clusterId: string, secrets: readon
   return failure(error, details, secrets, { nonRetryable: !FAILURE_CATALOGUE[error.code].retriedOnLaunch });
 }
 
-/** Converts an error from a status read into the failure the workflow sees; reads are safe to repeat. */
+/** Converts an error from a status read into the failure that the workflow receives. Reads are safe to repeat. */
 export function statusFailure(error: unknown, clusterId: string, requestId: string, secrets: readonly string[]): unknown {
   const configFailure = configurationFailure(error, secrets);
   if (configFailure) return configFailure;

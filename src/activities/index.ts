@@ -25,7 +25,7 @@ export interface LaunchRunInput {
   credentialProfile?: string;
 }
 
-/** What a launch recorded; stored in history as the activity result. */
+/** Launch record, stored in history as the activity result. */
 export interface LaunchRunResult {
   clusterId: string;
   clusterName: string;
@@ -39,12 +39,12 @@ export interface GetRunStatusInput {
   clusterId: string;
   region: string;
   requestId: string;
-  /** Adds `clusterMeta` to the answer. @default false */
+  /** Adds `clusterMeta` to the response. @default false */
   verbose?: boolean;
   credentialProfile?: string;
 }
 
-/** What the activities need from the worker. */
+/** Worker-side dependencies of the activities. */
 export interface ActivityDependencies {
   credentials: CredentialProvider;
   endpoints: EndpointRegistry;
@@ -113,7 +113,7 @@ export function createActivities(dependencies: ActivityDependencies) {
       return result;
     },
 
-    /** Reads a run's status once; with `verbose` the answer includes `clusterMeta`. */
+    /** Reads a run's status once; with `verbose` the response includes `clusterMeta`. */
     async getRunStatus(input: GetRunStatusInput): Promise<StatusResponse> {
       const context = Context.current();
       const secrets = dependencies.credentials.secrets();

@@ -105,7 +105,7 @@ export function createHadoopEcoAgent(options: Omit<HadoopEcoClientOptions, 'base
 
 /**
  * HTTP client of the Hadoop Eco Job Cluster API for one base URL. Each
- * non-200 answer, network failure or unreadable body becomes one
+ * non-200 response, network failure or unreadable body becomes one
  * `HadoopEcoError` subclass; see `errors.ts`.
  */
 export class HadoopEcoClient {
@@ -183,7 +183,7 @@ export class HadoopEcoClient {
     } catch (error) {
       const context = { operation, status: response.statusCode };
       if (errorCodeOf(error) === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-        throw new InvalidResponseError(`${operation} answered ${response.statusCode} with a body over the size limit`, context, [], error);
+        throw new InvalidResponseError(`${operation} returned ${response.statusCode} with a body over the size limit`, context, [], error);
       }
       throw toNetworkError(error, operation, 'exchange', response.statusCode);
     }
@@ -216,7 +216,7 @@ function toNetworkError(
 }
 
 function errorForStatus(status: number, context: HadoopEcoErrorContext, retryAfter: string | string[] | undefined) {
-  const message = (meaning: string) => `${context.operation} answered ${status} (${meaning}): ${context.bodyExcerpt || '(empty body)'}`;
+  const message = (meaning: string) => `${context.operation} returned ${status} (${meaning}): ${context.bodyExcerpt || '(empty body)'}`;
   switch (status) {
     case 202:
       return new ClusterBusyError(message('cluster busy with another run, nothing launched'), context);
@@ -243,14 +243,14 @@ function parseBody<T extends z.ZodTypeAny>(text: string, schema: T, context: Had
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InvalidResponseError(`${context.operation} answered ${context.status} with a body that is not JSON: ${context.bodyExcerpt || '(empty body)'}`, context, [], error);
+    throw new InvalidResponseError(`${context.operation} returned ${context.status} with a body that is not JSON: ${context.bodyExcerpt || '(empty body)'}`, context, [], error);
   }
 
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
     throw new InvalidResponseError(
-      `${context.operation} answered ${context.status} with an unexpected shape (${problems.join('; ')}): ${context.bodyExcerpt}`,
+      `${context.operation} returned ${context.status} with an unexpected shape (${problems.join('; ')}): ${context.bodyExcerpt}`,
       context,
       problems,
     );

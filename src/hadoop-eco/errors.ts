@@ -7,7 +7,7 @@ export const BODY_EXCERPT_CHARS = 512;
 export interface HadoopEcoErrorContext {
   /** HTTP method and path of the call, without host or query. */
   operation: string;
-  /** HTTP status, when the API answered. */
+  /** HTTP status, when the API sent a response. */
   status?: number;
   /** Start of the response body with every credential replaced by `[REDACTED]`. */
   bodyExcerpt?: string;
@@ -105,7 +105,7 @@ export class NetworkError extends HadoopEcoError {
   }
 }
 
-/** The API answered with a body that is not JSON or does not have the documented shape. */
+/** A response body that is not JSON or does not have the documented shape. */
 export class InvalidResponseError extends HadoopEcoError {
   readonly code = FailureType.InvalidResponse;
   /** Schema problems as `path: message`, empty when the body was not JSON at all. */

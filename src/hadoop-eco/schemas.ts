@@ -65,7 +65,7 @@ export const ClusterMainSettingValuesSchema = z
 
 export type ClusterMainSettingValues = z.infer<typeof ClusterMainSettingValuesSchema>;
 
-/** Answer to a launch (HTTP 200). */
+/** Response to a launch (HTTP 200). */
 export const LaunchResponseSchema = z
   .object({
     clusterId: z.string(),
@@ -107,7 +107,7 @@ export const ClusterMetaSchema = z
 export type ClusterMeta = z.infer<typeof ClusterMetaSchema>;
 
 /**
- * Answer to a status read. `requestStatus` is an open string: only
+ * Response to a status read. `requestStatus` is an open string: only
  * `Terminate` is documented, and any other value means the run goes on.
  * `requestResult` is documented only for ended runs, so it may be absent.
  */

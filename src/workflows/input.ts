@@ -17,7 +17,7 @@ export const MAX_POLL_INTERVAL_MS = 60 * 60_000;
 export const MIN_RUN_TIMEOUT_MS = 60_000;
 export const MAX_RUN_TIMEOUT_MS = 30 * 24 * 60 * 60_000;
 
-/** A duration such as '30s', '5 minutes' or a number of milliseconds, parsed to milliseconds. */
+/** Parses a duration such as '30s', '5 minutes' or a number of milliseconds to milliseconds, within bounds. */
 function duration(min: number, max: number) {
   return z
     .union([z.string(), z.number()], { invalid_type_error: 'expected a duration such as "30s" or a number of milliseconds' })
@@ -63,7 +63,7 @@ export const JobInputSchema = z
     /** Settings that change for this run; omitted fields keep the cluster's stored values. */
     settings: LaunchSettingsSchema.default({}),
     pollInterval: PollIntervalSchema.default({}),
-    /** Longest time to wait for a terminal status after the launch. */
+    /** Maximum time to wait for a terminal status after the launch. */
     runTimeout: duration(MIN_RUN_TIMEOUT_MS, MAX_RUN_TIMEOUT_MS).default('24h'),
     /** Status values that end the wait, compared exactly. */
     terminalStatuses: z
@@ -77,12 +77,12 @@ export const JobInputSchema = z
   })
   .strict();
 
-/** What callers pass: durations may be strings, most fields have defaults. */
+/** Input as callers pass it: durations may be strings, and most fields have defaults. */
 export type JobInput = z.input<typeof JobInputSchema>;
 /** The input after validation: defaults applied, durations in milliseconds. */
 export type ResolvedJobInput = z.output<typeof JobInputSchema>;
 
-/** One problem per line, as `field.path: message`. */
+/** Formats each validation issue as one `field.path: message` line. */
 export function describeInputIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const field = issue.path.join('.') || '(input)';

@@ -16,7 +16,7 @@ export interface JobResult {
   requestStatus: string;
   /** `Success`, `Failure`, or whatever the API reported; null when it reported nothing. */
   requestResult: string | null;
-  /** Settings the run used, as the launch answer echoed them. */
+  /** Settings the run used, as the launch response echoed them. */
   settings: ClusterMainSettingValues;
   /** Full cluster state from the final `verbose=true` read; null when the API sent none. */
   clusterMeta: ClusterMeta | null;
@@ -30,7 +30,7 @@ export interface JobResult {
   pollCount: number;
 }
 
-/** Where a job workflow is in its life. */
+/** Phase of a job workflow. */
 export type JobPhase = 'launching' | 'waiting' | 'finishing' | 'completed' | 'failed';
 
 /** Live view of a job workflow, returned by the `status` query. */
@@ -46,7 +46,7 @@ export interface JobProgress {
   launchedAt?: string;
   lastPollAt?: string;
   nextPollAt?: string;
-  /** Why the workflow failed, when `phase` is `failed`. */
+  /** Failure message, when `phase` is `failed`. */
   failure?: string;
 }
 

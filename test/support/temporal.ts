@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
 import { StaticCredentialProvider } from '../../src/activities';
 import type { Emulator } from '../../src/emulator';
 import { EndpointRegistry } from '../../src/hadoop-eco';
@@ -17,12 +17,13 @@ export interface SharedTemporal {
 }
 
 /**
- * Keeps the SDK's own logs to warnings and errors so that test output stays
- * readable. Runtime.install throws once a runtime exists, which is fine here.
+ * Keeps worker and workflow logs to errors so that expected failures do not
+ * flood the output; TEST_LOG_LEVEL=INFO shows everything. Runtime.install
+ * throws once a runtime exists, which is fine here.
  */
 export function installQuietRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'ERROR') });
   } catch {
     // A runtime already exists in this jest worker process.
   }
