@@ -61,6 +61,13 @@ export interface Messages {
   runFailed: string;
   workflowFailed: (type: string, message: string) => string;
   webUi: string;
+  demo: {
+    emulator: (url: string) => string;
+    startingTemporal: (executable: string) => string;
+    temporal: (address: string, uiUrl: string) => string;
+    keepRunning: (runUrl: string, command: string) => string;
+    stopped: (signal: string) => string;
+  };
   labels: {
     cluster: string;
     requestId: string;
@@ -122,6 +129,13 @@ const en: Messages = {
   runFailed: 'Run failed',
   workflowFailed: (type, message) => `Workflow failed (${type}): ${message}`,
   webUi: 'Web UI',
+  demo: {
+    emulator: (url) => `emulator: ${url}`,
+    startingTemporal: (executable) => `temporal: starting the dev server from ${executable}`,
+    temporal: (address, uiUrl) => `temporal: ${address}, Web UI ${uiUrl}`,
+    keepRunning: (runUrl, command) => `\nEverything keeps running. Open ${runUrl}\nStart another run: ${command}\nPress Ctrl+C to stop.`,
+    stopped: (signal) => `demo stopped by ${signal}; the servers were shut down`,
+  },
   labels: {
     cluster: 'cluster',
     requestId: 'request ID',
@@ -183,6 +197,13 @@ const ko: Messages = {
   runFailed: '실행 실패',
   workflowFailed: (type, message) => `워크플로 실패 (${type}): ${message}`,
   webUi: '웹 UI',
+  demo: {
+    emulator: (url) => `에뮬레이터: ${url}`,
+    startingTemporal: (executable) => `temporal: ${executable}로 개발 서버를 시작하는 중`,
+    temporal: (address, uiUrl) => `temporal: ${address}, 웹 UI ${uiUrl}`,
+    keepRunning: (runUrl, command) => `\n모든 서버가 계속 실행됩니다. 열어 보기: ${runUrl}\n다른 실행 시작: ${command}\n멈추려면 Ctrl+C를 누르세요.`,
+    stopped: (signal) => `${signal}로 데모를 멈췄습니다. 서버를 모두 종료했습니다.`,
+  },
   labels: {
     cluster: '클러스터',
     requestId: '요청 ID',
@@ -212,6 +233,20 @@ function translateParseErrorToKorean(line: string): string {
     if (pattern.test(line)) return line.replace(pattern, replacement);
   }
   return line;
+}
+
+/**
+ * Returns the width of `text` in terminal columns: Hangul and CJK characters
+ * take two columns, so that Korean labels line up.
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xff00 && code <= 0xff60);
+    width += wide ? 2 : 1;
+  }
+  return width;
 }
 
 export function messagesFor(locale: Locale): Messages {

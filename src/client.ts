@@ -2,10 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure, Client, Connection, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { detectLocale, type Messages, messagesFor } from './cli-messages';
+import { Command, InvalidArgumentError } from 'commander';
+import { detectLocale, displayWidth, type Messages, messagesFor } from './cli-messages';
 import { FailureType } from './failures';
-import type { LaunchSettings } from './hadoop-eco/schemas';
 import { type JobInput, parseJobInput } from './workflows/input';
 import { DEFAULT_TASK_QUEUE, JOB_WORKFLOW_TYPE, type JobProgress, type JobResult, jobStatusQuery } from './workflows/types';
 
@@ -160,9 +159,10 @@ export function formatResult(result: JobResult, messages: Messages, extra: Recor
     [labels.polls, String(result.pollCount)],
     ...Object.entries(extra),
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
+  const width = Math.max(...rows.map(([label]) => displayWidth(label)));
+  const pad = (label: string) => label + ' '.repeat(width - displayWidth(label));
   const meta = JSON.stringify(result.clusterMeta, null, 2).replace(/\n/g, '\n  ');
-  return [heading, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), `  ${labels.clusterMeta}:`, `  ${meta}`].join('\n');
+  return [heading, ...rows.map(([label, value]) => `  ${pad(label)}  ${value}`), `  ${labels.clusterMeta}:`, `  ${meta}`].join('\n');
 }
 
 /** Where the CLI writes: lines for stdout and for stderr. */
@@ -198,26 +198,23 @@ interface RunOptions {
 }
 
 /** Builds workflow input from an optional JSON file and the flags, which take precedence. */
-export function buildJobInput(options: Partial<RunOptions>, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): unknown {
-  const base = options.input ? (JSON.parse(readFile(options.input)) as Record<string, unknown>) : {};
-  const settings: LaunchSettings = { ...(base.settings as LaunchSettings | undefined) };
-  const assign = <K extends keyof LaunchSettings>(key: K, value: LaunchSettings[K] | undefined) => {
-    if (value !== undefined) settings[key] = value;
+export function buildJobInput(options: Partial<RunOptions>, env: NodeJS.ProcessEnv = {}): unknown {
+  const base = options.input ? readInputFile(options.input) : {};
+  const input: Record<string, unknown> = { ...base };
+
+  const settingFlags: Record<string, unknown> = {
+    workerCnt: options.workerCnt,
+    workerVolumeSize: options.workerVolumeSize,
+    configHdfsReplication: options.hdfsReplication,
+    configHdfsBlockSize: options.hdfsBlockSize,
+    userTaskDeployMode: options.deployMode,
+    userTaskExecOpts: options.execOpts,
+    userTaskExecParams: options.execParams,
   };
-  assign('workerCnt', options.workerCnt);
-  assign('workerVolumeSize', options.workerVolumeSize);
-  assign('configHdfsReplication', options.hdfsReplication);
-  assign('configHdfsBlockSize', options.hdfsBlockSize);
-  assign('userTaskDeployMode', options.deployMode as LaunchSettings['userTaskDeployMode']);
-  assign('userTaskExecOpts', options.execOpts);
-  assign('userTaskExecParams', options.execParams);
+  input.settings = mergeDefined(base.settings, settingFlags);
+  input.pollInterval = mergeDefined(base.pollInterval, { initial: options.pollInterval, maximum: options.maxPollInterval });
 
-  const pollInterval = { ...(base.pollInterval as Record<string, unknown> | undefined) };
-  if (options.pollInterval !== undefined) pollInterval.initial = options.pollInterval;
-  if (options.maxPollInterval !== undefined) pollInterval.maximum = options.maxPollInterval;
-
-  const input: Record<string, unknown> = { ...base, settings, pollInterval };
-  const flags: Record<string, unknown> = {
+  const topLevelFlags: Record<string, unknown> = {
     clusterId: options.clusterId,
     region: options.region,
     runTimeout: options.runTimeout,
@@ -225,10 +222,33 @@ export function buildJobInput(options: Partial<RunOptions>, readFile: (path: str
     credentialProfile: options.credentialProfile,
     failureAsResult: options.failureAsResult,
   };
-  for (const [key, value] of Object.entries(flags)) {
-    if (value !== undefined) input[key] = value;
-  }
+  Object.assign(input, mergeDefined(undefined, topLevelFlags));
+
+  // The environment's region applies only when neither the flag nor the file sets one.
+  if (input.region === undefined && env.HADOOP_ECO_REGION) input.region = env.HADOOP_ECO_REGION;
   return input;
+}
+
+/**
+ * Overlays the defined values of `flags` on an object from the input file.
+ * A file value that is not an object is returned as it is, so that
+ * validation reports it instead of the flags hiding it.
+ */
+function mergeDefined(fromFile: unknown, flags: Record<string, unknown>): unknown {
+  if (fromFile !== undefined && (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile))) return fromFile;
+  const merged: Record<string, unknown> = { ...(fromFile as Record<string, unknown> | undefined) };
+  for (const [key, value] of Object.entries(flags)) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
+function readInputFile(path: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('expected a JSON object');
+  }
+  return parsed as Record<string, unknown>;
 }
 
 function integerOption(flag: string, messages: Messages) {
@@ -264,7 +284,7 @@ export function buildProgram(messages: Messages, env: NodeJS.ProcessEnv, out: Cl
     .command('run')
     .description(messages.runDescription)
     .option('--cluster-id <id>', m.clusterId)
-    .addOption(new Option('--region <name>', m.region).default(env.HADOOP_ECO_REGION))
+    .option('--region <name>', m.region)
     .option('--worker-cnt <n>', m.workerCnt, integerOption('--worker-cnt', messages))
     .option('--worker-volume-size <gb>', m.workerVolumeSize, integerOption('--worker-volume-size', messages))
     .option('--hdfs-replication <n>', m.hdfsReplication, integerOption('--hdfs-replication', messages))
@@ -295,7 +315,7 @@ export function buildProgram(messages: Messages, env: NodeJS.ProcessEnv, out: Cl
 async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.ProcessEnv, out: CliOutput): Promise<number> {
   let input: unknown;
   try {
-    input = buildJobInput(options);
+    input = buildJobInput(options, env);
   } catch (error) {
     out.stderr(messages.cannotReadInput(options.input ?? '', (error as Error).message));
     return ExitCode.Usage;

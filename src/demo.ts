@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<void> {
     clusters: [{ clusterId: DEMO_CLUSTER_ID, clusterName: 'demo-spark-cluster', openApiKey: 'emulator-open-api-key', jobType: 'spark' }],
     defaultRun: { advance: { by: 'time', stepMs: 1500 } },
   });
-  say(`emulator: ${emulator.url}`);
+  say(messages.demo.emulator(emulator.url));
 
   const credentials = new StaticCredentialProvider({
     default: {
@@ -84,12 +84,12 @@ async function main(argv: string[]): Promise<void> {
   const executable = devServerExecutable();
   const port = await freePort(7233);
   const uiPort = await freePort(8233);
-  say(`temporal: starting the dev server from ${describeExecutable(executable)}`);
+  say(messages.demo.startingTemporal(describeExecutable(executable)));
   const environment = await TestWorkflowEnvironment.createLocal({
     server: { executable, ip: '127.0.0.1', port, ui: true, uiPort, log: { format: 'pretty', level: 'error' } },
   });
   const uiUrl = `http://127.0.0.1:${uiPort}`;
-  say(`temporal: ${environment.address}, Web UI ${uiUrl}`);
+  say(messages.demo.temporal(environment.address, uiUrl));
 
   const { worker, close } = await createHadoopEcoWorker({
     connection: environment.nativeConnection,
@@ -109,18 +109,12 @@ async function main(argv: string[]): Promise<void> {
     say(messages.started(handle.workflowId, DEMO_TASK_QUEUE));
 
     const finished = followJob(handle, (event) => say(formatProgress(event, messages, DEMO_TASK_QUEUE)));
-    const result = await Promise.race([finished, stopped.then((signal) => Promise.reject(new DemoStopped(`demo stopped by ${signal}; the servers were shut down`)))]);
+    const result = await Promise.race([finished, stopped.then((signal) => Promise.reject(new DemoStopped(messages.demo.stopped(signal))))]);
     say(formatResult(result, messages, { [messages.labels.workflow]: handle.workflowId, [messages.webUi]: runUrl }));
 
     if (keep) {
-      say(
-        [
-          '',
-          `Everything keeps running. Open ${runUrl}`,
-          `Start another run: TEMPORAL_ADDRESS=${environment.address} HADOOP_ECO_TASK_QUEUE=${DEMO_TASK_QUEUE} TEMPORAL_UI_URL=${uiUrl} npm run job -- run --cluster-id ${DEMO_CLUSTER_ID} --region emulator --poll-interval 1s`,
-          'Press Ctrl+C to stop.',
-        ].join('\n'),
-      );
+      const command = `TEMPORAL_ADDRESS=${environment.address} HADOOP_ECO_TASK_QUEUE=${DEMO_TASK_QUEUE} TEMPORAL_UI_URL=${uiUrl} npm run job -- run --cluster-id ${DEMO_CLUSTER_ID} --region emulator --poll-interval 1s`;
+      say(messages.demo.keepRunning(runUrl, command));
       await stopped;
     }
   } finally {

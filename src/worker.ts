@@ -40,6 +40,9 @@ export async function createHadoopEcoWorker(options: HadoopEcoWorkerOptions): Pr
     : { workflowsPath: require.resolve('./workflows') };
 
   const worker = await Worker.create({
+    // Lets a launch or status call in flight finish on shutdown; the client's
+    // own timeouts (30 s for headers, 30 s between body chunks) end it before this.
+    shutdownGraceTime: '70s',
     ...options.workerOptions,
     ...workflowSource,
     connection: options.connection,

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildJobInput } from '../src/client';
 import { parseJobInput } from '../src/workflows/input';
 
 const VALID = { clusterId: '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf', region: 'kr-central-2' };
@@ -83,5 +87,34 @@ describe('job input schema', () => {
     const parsed = parseJobInput({ ...VALID, pollInterval: { initial: 5000, maximum: '2 minutes' }, runTimeout: '90m' });
     expect(parsed.ok && parsed.input.pollInterval).toEqual({ initial: 5000, maximum: 120_000, multiplier: 1.5 });
     expect(parsed.ok && parsed.input.runTimeout).toBe(90 * 60_000);
+  });
+});
+
+describe('CLI input building', () => {
+  function inputFile(content: unknown): string {
+    const path = join(mkdtempSync(join(tmpdir(), 'input-test-')), 'input.json');
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  }
+
+  test('flags override the file, field by field', () => {
+    const input = buildJobInput({ input: inputFile({ clusterId: 'a', region: 'kr-central-1', settings: { workerCnt: 2, configHdfsReplication: 3 } }), workerCnt: 5, region: 'kr-central-2' });
+    expect(input).toEqual({ clusterId: 'a', region: 'kr-central-2', settings: { workerCnt: 5, configHdfsReplication: 3 }, pollInterval: {} });
+  });
+
+  test('HADOOP_ECO_REGION fills only a missing region', () => {
+    expect(buildJobInput({ clusterId: 'a' }, { HADOOP_ECO_REGION: 'kr-central-1' })).toMatchObject({ region: 'kr-central-1' });
+    expect(buildJobInput({ input: inputFile({ clusterId: 'a', region: 'kr-central-2' }) }, { HADOOP_ECO_REGION: 'kr-central-1' })).toMatchObject({ region: 'kr-central-2' });
+    expect(buildJobInput({ clusterId: 'a', region: 'emulator' }, { HADOOP_ECO_REGION: 'kr-central-1' })).toMatchObject({ region: 'emulator' });
+  });
+
+  test('a file setting that is not an object reaches validation unchanged', () => {
+    const input = buildJobInput({ input: inputFile({ clusterId: 'a', region: 'kr-central-2', settings: 'big' }), workerCnt: 5 });
+    expect(input).toMatchObject({ settings: 'big' });
+    expect(parseJobInput(input)).toEqual({ ok: false, problems: ['settings: Expected object, received string'] });
+  });
+
+  test('a file that is not a JSON object is rejected', () => {
+    expect(() => buildJobInput({ input: inputFile([1, 2]) })).toThrow('expected a JSON object');
   });
 });

@@ -70,4 +70,15 @@ describe('long runs on the time-skipping server', () => {
     expect(details.requestId).toBe(emulator.ledger()[0]?.requestId);
     expect(emulator.launchCount()).toBe(1);
   });
+
+  test('status reads failing for over ten minutes do not fail the run', async () => {
+    // The status activity gives up after 10 minutes of retries (about 14 attempts); the workflow then polls again.
+    emulator.injectFault({ kind: 'status', status: 503, body: 'upstream unavailable', match: { method: 'GET' }, times: 20 });
+
+    const result = await execute({ clusterId: CLUSTER, region: 'emulator' });
+
+    expect(result.requestResult).toBe('Success');
+    expect(emulator.requestLog().filter((entry) => entry.status === 503)).toHaveLength(20);
+    expect(emulator.launchCount()).toBe(1);
+  });
 });

@@ -95,7 +95,8 @@ export function createActivities(dependencies: ActivityDependencies) {
       try {
         const client = clientFor(input.region);
         const credentials = dependencies.credentials.resolve(input.clusterId, input.credentialProfile);
-        const response = await client.launch(input.clusterId, input.settings, credentials, { signal: context.cancellationSignal });
+        // No cancellation signal: aborting a POST in flight would leave it unknown whether a run started.
+        const response = await client.launch(input.clusterId, input.settings, credentials);
         result = {
           clusterId: response.clusterId,
           clusterName: response.clusterName,
