@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
 
   const emulator = await createEmulator({
     clusters: [{ clusterId: DEMO_CLUSTER_ID, clusterName: 'demo-spark-cluster', openApiKey: 'emulator-open-api-key', jobType: 'spark' }],
-    defaultRun: { advance: { by: 'time', stepMs: 1500 } },
+    defaultRun: { advance: { by: 'time', stepMs: 4000 } },
   });
   say(messages.demo.emulator(emulator.url));
 
@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     const handle = await startJob(
       environment.client,
-      { clusterId: DEMO_CLUSTER_ID, region: 'emulator', settings: EXAMPLE_SETTINGS, pollInterval: { initial: '1s', maximum: '1s' } },
+      { clusterId: DEMO_CLUSTER_ID, region: 'emulator', settings: EXAMPLE_SETTINGS, pollInterval: { initial: '5s', maximum: '5s' } },
       { taskQueue: DEMO_TASK_QUEUE },
     );
     const runUrl = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}/${handle.firstExecutionRunId}/history`;
@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
     say(formatResult(result, messages, { [messages.labels.workflow]: handle.workflowId, [messages.webUi]: runUrl }));
 
     if (keep) {
-      const command = `TEMPORAL_ADDRESS=${environment.address} HADOOP_ECO_TASK_QUEUE=${DEMO_TASK_QUEUE} TEMPORAL_UI_URL=${uiUrl} npm run job -- run --cluster-id ${DEMO_CLUSTER_ID} --region emulator --poll-interval 1s`;
+      const command = `TEMPORAL_ADDRESS=${environment.address} HADOOP_ECO_TASK_QUEUE=${DEMO_TASK_QUEUE} TEMPORAL_UI_URL=${uiUrl} npm run job -- run --cluster-id ${DEMO_CLUSTER_ID} --region emulator --poll-interval 5s`;
       say(messages.demo.keepRunning(runUrl, command));
       await stopped;
     }

@@ -21,7 +21,7 @@ beforeAll(async () => {
   temporal = await connectToSharedServer();
   emulator = await createEmulator({
     clusters: [
-      { clusterId: CLUSTER, clusterName: 'cli-cluster', openApiKey: 'cluster-key-1', run: { statuses: ['Pending', 'Processing', 'Terminate'] } },
+      { clusterId: CLUSTER, clusterName: 'cli-cluster', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } },
       { clusterId: FAILING_CLUSTER, clusterName: 'cli-failing', openApiKey: 'cluster-key-2', run: { statuses: ['Processing', 'Terminate'], result: 'Failure' } },
     ],
   });
@@ -63,7 +63,7 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<CliOu
 
 describe('hadoop-eco-job CLI', () => {
   test('run prints progress and the result', async () => {
-    const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--worker-cnt', '4', '--poll-interval', '1s', '--max-poll-interval', '1s']);
+    const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--worker-cnt', '4', '--poll-interval', '5s', '--max-poll-interval', '5s']);
 
     expect(outcome.stderr).toBe('');
     expect(outcome.code).toBe(0);
@@ -79,7 +79,7 @@ describe('hadoop-eco-job CLI', () => {
   });
 
   test('run --json prints only the result on stdout', async () => {
-    const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '1s', '--json']);
+    const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '5s', '--json']);
 
     expect(outcome.code).toBe(0);
     const result = JSON.parse(outcome.stdout) as JobResult;
@@ -90,7 +90,7 @@ describe('hadoop-eco-job CLI', () => {
   });
 
   test('a Failure run exits 1 and prints the result', async () => {
-    const outcome = await runCli(['run', '--cluster-id', FAILING_CLUSTER, '--region', 'emulator', '--poll-interval', '1s', '--json']);
+    const outcome = await runCli(['run', '--cluster-id', FAILING_CLUSTER, '--region', 'emulator', '--poll-interval', '5s', '--json']);
 
     expect(outcome.code).toBe(1);
     const printed = JSON.parse(outcome.stdout) as { error: { type: string }; result: JobResult };
@@ -122,7 +122,7 @@ describe('hadoop-eco-job CLI', () => {
 
   test('an input file is merged with the flags', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-input-')), 'input.json');
-    writeFileSync(file, JSON.stringify({ clusterId: CLUSTER, region: 'emulator', settings: { workerCnt: 5, configHdfsReplication: 3 }, pollInterval: { initial: '1s' } }));
+    writeFileSync(file, JSON.stringify({ clusterId: CLUSTER, region: 'emulator', settings: { workerCnt: 5, configHdfsReplication: 3 }, pollInterval: { initial: '5s' } }));
 
     const outcome = await runCli(['run', '--input', file, '--worker-cnt', '6', '--json']);
 
@@ -131,7 +131,7 @@ describe('hadoop-eco-job CLI', () => {
   });
 
   test('a Korean locale prints Korean', async () => {
-    const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '1s'], { LANG: 'ko_KR.UTF-8' });
+    const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '5s'], { LANG: 'ko_KR.UTF-8' });
 
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toContain('실행 성공');
@@ -151,7 +151,7 @@ describe('hadoop-eco-job CLI', () => {
   });
 
   test('--no-wait prints the workflow ID and exits', async () => {
-    const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '1s', '--no-wait', '--json']);
+    const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '5s', '--no-wait', '--json']);
 
     expect(outcome.code).toBe(0);
     const { workflowId } = JSON.parse(outcome.stdout) as { workflowId: string };

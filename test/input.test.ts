@@ -18,6 +18,7 @@ describe('job input schema', () => {
         runTimeout: 24 * 3_600_000,
         terminalStatuses: ['Terminate'],
         failureAsResult: false,
+        busy: { policy: 'wait', timeout: 3_600_000 },
       },
     });
   });

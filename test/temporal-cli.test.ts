@@ -15,7 +15,7 @@ let taskQueue: string;
 
 beforeAll(async () => {
   temporal = await connectToSharedServer();
-  emulator = await createEmulator({ clusters: [{ clusterId: CLUSTER, clusterName: 'cli-started', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Processing', 'Terminate'] } }] });
+  emulator = await createEmulator({ clusters: [{ clusterId: CLUSTER, clusterName: 'cli-started', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] });
   taskQueue = uniqueTaskQueue('temporal-cli');
   worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator);
   workerRun = worker.worker.run();
@@ -43,7 +43,7 @@ function temporalCli(args: string[]): Promise<string> {
 describe('runs started from the Temporal CLI', () => {
   test('start with JSON input, query status, read the result', async () => {
     const workflowId = `temporal-cli-${Date.now()}`;
-    const input = { clusterId: CLUSTER, region: 'emulator', settings: { workerCnt: 4 }, pollInterval: { initial: '1s', maximum: '1s' } };
+    const input = { clusterId: CLUSTER, region: 'emulator', settings: { workerCnt: 4 }, pollInterval: { initial: '5s', maximum: '5s' } };
 
     await temporalCli(['workflow', 'start', '--type', 'hadoopEcoJob', '--task-queue', taskQueue, '--workflow-id', workflowId, '--input', JSON.stringify(input)]);
 

@@ -82,7 +82,7 @@ describe('worker process', () => {
     try {
       await waitForLine(worker, 'worker started');
       result = await temporal.client.workflow.execute(JOB_WORKFLOW_TYPE, {
-        args: [{ clusterId: CLUSTER, region: 'emulator', pollInterval: { initial: '1s' } }],
+        args: [{ clusterId: CLUSTER, region: 'emulator', pollInterval: { initial: '5s' } }],
         taskQueue,
         workflowId: `worker-process-${Date.now()}`,
       });

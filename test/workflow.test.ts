@@ -5,23 +5,24 @@ import { FailureType } from '../src/failures';
 import type { JobInput } from '../src/workflows/input';
 import { JOB_WORKFLOW_TYPE, type JobResult } from '../src/workflows/types';
 import type { HadoopEcoWorker } from '../src/worker';
-import { connectToSharedServer, createTestWorker, type SharedTemporal, uniqueTaskQueue } from './support/temporal';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from './support/temporal';
 
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
 const FAILING_CLUSTER = '7d1f0c2a-3b4e-4c5d-8e9f-0a1b2c3d4e5f';
 const LOOKALIKE_CLUSTER = 'a0b1c2d3-e4f5-4a6b-8c7d-8e9f0a1b2c3d';
 
-/** Fast polling so that a five-status run ends in about five seconds. */
-const FAST_POLL = { initial: '1s', maximum: '1s', multiplier: 1 } as const;
+/** Constant polling at the smallest interval, so that poll counts are predictable. */
+const FAST_POLL = { initial: '5s', maximum: '5s', multiplier: 1 } as const;
 
-let temporal: SharedTemporal;
+let temporal: TestWorkflowEnvironment;
 let emulator: Emulator;
 let worker: HadoopEcoWorker;
 let taskQueue: string;
 let workerRun: Promise<void>;
 
 beforeAll(async () => {
-  temporal = await connectToSharedServer();
+  temporal = await startTimeSkippingServer();
   emulator = await createEmulator({
     clusters: [
       { clusterId: CLUSTER, clusterName: 'nightly-hive', openApiKey: 'cluster-key-1' },
@@ -44,7 +45,7 @@ afterAll(async () => {
   await workerRun;
   await worker?.close();
   await emulator?.close();
-  await temporal?.close();
+  await temporal?.teardown();
 });
 
 beforeEach(() => emulator.reset());
@@ -71,7 +72,7 @@ async function executeExpectingFailure(input: unknown): Promise<ApplicationFailu
   return cause as ApplicationFailure;
 }
 
-describe('job workflow on the dev server', () => {
+describe('job workflow', () => {
   test('success returns clusterMeta and the issued requestId', async () => {
     const input: JobInput = { clusterId: CLUSTER, region: 'emulator', settings: { workerCnt: 3 }, pollInterval: FAST_POLL };
     const result = await execute(input);
@@ -135,7 +136,7 @@ describe('job workflow on the dev server', () => {
     ['no clusterId', { region: 'emulator' }, 'clusterId'],
     ['no input at all', undefined, 'clusterId'],
     ['unknown setting', { clusterId: CLUSTER, region: 'emulator', settings: { workerCount: 2 } }, 'workerCount'],
-    ['poll interval too short', { clusterId: CLUSTER, region: 'emulator', pollInterval: { initial: '10ms' } }, 'pollInterval.initial'],
+    ['poll interval too short', { clusterId: CLUSTER, region: 'emulator', pollInterval: { initial: '1s' } }, 'pollInterval.initial'],
   ])('invalid input fails at once: %s', async (_name, input, field) => {
     const failure = await executeExpectingFailure(input);
 

@@ -34,6 +34,17 @@ export interface LaunchRunResult {
   settings: ClusterMainSettingValues;
 }
 
+/** Interval of the heartbeats that `launchRun` sends while its POST is in flight, in milliseconds. */
+export const LAUNCH_HEARTBEAT_INTERVAL_MS = 5_000;
+
+/**
+ * Heartbeat details of `launchRun`: how far the launch got. The workflow
+ * reads them when an attempt times out because its worker died.
+ */
+export type LaunchCheckpoint =
+  | { stage: 'posting'; clusterId: string }
+  | { stage: 'launched'; clusterId: string; result: LaunchRunResult };
+
 /** Input of `getRunStatus`. */
 export interface GetRunStatusInput {
   clusterId: string;
@@ -78,23 +89,24 @@ export function createActivities(dependencies: ActivityDependencies) {
 
   return {
     /**
-     * Launches one run. The result is saved as heartbeat details before the
-     * activity completes, so a retry after a worker crash returns the saved
-     * result instead of posting again.
+     * Launches one run, posting at most once. It records its progress as
+     * heartbeat details: `posting` before the POST and while it is in flight,
+     * `launched` with the result as soon as the API answers. When a worker
+     * dies mid-launch, the workflow reads these details from the timeout and
+     * either reuses the result or reports that the outcome is unknown.
      */
     async launchRun(input: LaunchRunInput): Promise<LaunchRunResult> {
       const context = Context.current();
-      const saved = savedLaunch(context.info.heartbeatDetails);
-      if (saved) {
-        context.log.info('reusing launch saved by an earlier attempt', { clusterId: saved.clusterId, requestId: saved.requestId });
-        return saved;
-      }
-
       const secrets = dependencies.credentials.secrets();
+      const posting: LaunchCheckpoint = { stage: 'posting', clusterId: input.clusterId };
+
       let result: LaunchRunResult;
+      let heartbeats: NodeJS.Timeout | undefined;
       try {
         const client = clientFor(input.region);
         const credentials = dependencies.credentials.resolve(input.clusterId, input.credentialProfile);
+        context.heartbeat(posting);
+        heartbeats = setInterval(() => context.heartbeat(posting), LAUNCH_HEARTBEAT_INTERVAL_MS);
         // No cancellation signal: aborting a POST in flight would leave it unknown whether a run started.
         const response = await client.launch(input.clusterId, input.settings, credentials);
         result = {
@@ -107,9 +119,11 @@ export function createActivities(dependencies: ActivityDependencies) {
         const failure = launchFailure(error, input.clusterId, secrets);
         context.log.warn('launch failed', { clusterId: input.clusterId, type: failure.type, retryable: !failure.nonRetryable, error: failure.message });
         throw failure;
+      } finally {
+        clearInterval(heartbeats);
       }
 
-      context.heartbeat(result);
+      context.heartbeat({ stage: 'launched', clusterId: result.clusterId, result } satisfies LaunchCheckpoint);
       context.log.info('launched run', { clusterId: result.clusterId, requestId: result.requestId });
       return result;
     },
@@ -140,9 +154,3 @@ export function createActivities(dependencies: ActivityDependencies) {
 }
 
 export type HadoopEcoActivities = ReturnType<typeof createActivities>;
-
-function savedLaunch(details: unknown): LaunchRunResult | undefined {
-  if (typeof details !== 'object' || details === null) return undefined;
-  const candidate = details as Partial<LaunchRunResult>;
-  return typeof candidate.requestId === 'string' && typeof candidate.clusterId === 'string' ? (candidate as LaunchRunResult) : undefined;
-}

@@ -174,18 +174,15 @@ export class HadoopEcoClient {
         },
       });
     } catch (error) {
-      throw toNetworkError(error, operation, 'connect-or-exchange');
+      throw toNetworkError(error, operation);
     }
 
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      const context = { operation, status: response.statusCode };
-      if (errorCodeOf(error) === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-        throw new InvalidResponseError(`${operation} returned ${response.statusCode} with a body over the size limit`, context, [], error);
-      }
-      throw toNetworkError(error, operation, 'exchange', response.statusCode);
+    const { text, error: bodyError } = await readBody(response.body);
+    if (bodyError !== undefined) {
+      // The status line arrived, so this is a cut-off or oversized answer rather than a lost request.
+      const context = { operation, status: response.statusCode, bodyExcerpt: redactAndTruncate(text, secrets) };
+      const reason = errorCodeOf(bodyError) === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' ? 'a body over the size limit' : `a body cut off after ${Buffer.byteLength(text)} bytes`;
+      throw new InvalidResponseError(`${operation} returned ${response.statusCode} with ${reason}: ${context.bodyExcerpt || '(empty body)'}`, context, [], bodyError);
     }
 
     const context: HadoopEcoErrorContext = {
@@ -200,19 +197,25 @@ export class HadoopEcoClient {
   }
 }
 
-function toNetworkError(
-  error: unknown,
-  operation: string,
-  stage: 'connect-or-exchange' | 'exchange',
-  status?: number,
-): NetworkError {
+/** Reads a response body as text, keeping what arrived before a failure. */
+async function readBody(body: Dispatcher.ResponseData['body']): Promise<{ text: string; error?: unknown }> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+    return { text: Buffer.concat(chunks).toString('utf8') };
+  } catch (error) {
+    return { text: Buffer.concat(chunks).toString('utf8'), error };
+  }
+}
+
+function toNetworkError(error: unknown, operation: string): NetworkError {
   const code = errorCodeOf(error);
   const name = error instanceof Error ? error.name : 'Error';
-  const resolvedStage = stage === 'connect-or-exchange' && code !== undefined && CONNECT_STAGE_CODES.has(code) ? 'connect' : 'exchange';
+  const resolvedStage = code !== undefined && CONNECT_STAGE_CODES.has(code) ? 'connect' : 'exchange';
   const what = resolvedStage === 'connect' ? 'could not connect' : 'failed after the connection was open';
   // The cause's message names only host and port, never a header, so it is safe to repeat.
   const detail = error instanceof Error ? error.message : String(error);
-  return new NetworkError(`${operation} ${what}: ${code ?? name}: ${detail}`, { operation, status }, resolvedStage, error);
+  return new NetworkError(`${operation} ${what}: ${code ?? name}: ${detail}`, { operation }, resolvedStage, error);
 }
 
 function errorForStatus(status: number, context: HadoopEcoErrorContext, retryAfter: string | string[] | undefined) {

@@ -9,8 +9,11 @@ import { LaunchSettingsSchema } from '../hadoop-eco/schemas';
  * code only.
  */
 
-/** Smallest poll interval accepted, in milliseconds. */
-export const MIN_POLL_INTERVAL_MS = 1_000;
+/**
+ * Smallest poll interval accepted, in milliseconds. Runs take minutes (cluster
+ * provisioning alone does), so faster polling only adds load on the API.
+ */
+export const MIN_POLL_INTERVAL_MS = 5_000;
 /** Largest poll interval accepted, in milliseconds. */
 export const MAX_POLL_INTERVAL_MS = 60 * 60_000;
 /** Bounds of the run timeout, in milliseconds. */
@@ -47,6 +50,39 @@ const PollIntervalSchema = z
   .strict()
   .refine((value) => value.initial <= value.maximum, { message: 'initial must not exceed maximum', path: ['initial'] });
 
+/** What to do when the launch gets 202 because the cluster already has a run. */
+export const BUSY_POLICIES = ['wait', 'fail'] as const;
+
+const BusySchema = z
+  .object({
+    /** `wait`: retry the launch with backoff until `timeout`; `fail`: fail at once with HADOOP_ECO_CLUSTER_BUSY. */
+    policy: z.enum(BUSY_POLICIES, { errorMap: () => ({ message: `expected one of ${BUSY_POLICIES.join(', ')}` }) }).default('wait'),
+    /** Maximum time to keep retrying a busy cluster, from the first launch attempt. */
+    timeout: duration(MIN_POLL_INTERVAL_MS, MAX_RUN_TIMEOUT_MS).default('1h'),
+  })
+  .strict();
+
+/**
+ * State that a continued execution carries over from the one before it, so
+ * that it goes on polling the same run without launching again. Set by the
+ * workflow itself when it continues as new; callers leave it out.
+ */
+export const ContinuationSchema = z
+  .object({
+    requestId: z.string().min(1),
+    clusterName: z.string(),
+    settings: z.record(z.unknown()),
+    launchedAt: z.string().datetime(),
+    pollCount: z.number().int().min(0),
+    lastStatus: z.string().optional(),
+    intervalMs: z.number().int().min(0),
+    /** Number of executions before this one. */
+    continuedCount: z.number().int().min(1),
+  })
+  .strict();
+
+export type Continuation = z.infer<typeof ContinuationSchema>;
+
 export const JobInputSchema = z
   .object({
     /** ID of the terminated cluster whose scheduled job runs again. */
@@ -74,6 +110,8 @@ export const JobInputSchema = z
     credentialProfile: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a profile name of letters, digits, ".", "_" or "-"').optional(),
     /** Return a run that ended with `Failure` as a result instead of failing the workflow. */
     failureAsResult: z.boolean().default(false),
+    busy: BusySchema.default({}),
+    continuation: ContinuationSchema.optional(),
   })
   .strict();
 

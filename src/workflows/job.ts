@@ -1,23 +1,22 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancelledFailure,
+  continueAsNew,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
   sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { HadoopEcoActivities, LaunchRunResult } from '../activities';
+import type { HadoopEcoActivities } from '../activities';
 import { FailureType, isTransientStatusFailure } from '../failures';
-import type { StatusResponse } from '../hadoop-eco/schemas';
-import { parseJobInput, type ResolvedJobInput } from './input';
+import type { ClusterMainSettingValues, StatusResponse } from '../hadoop-eco/schemas';
+import { applicationFailureIn, toWorkflowFailure } from './failure-helpers';
+import { type Continuation, parseJobInput, type ResolvedJobInput } from './input';
+import { launchOnce } from './launch';
 import { type JobProgress, type JobResult, jobStatusQuery } from './types';
-
-const { launchRun } = proxyActivities<HadoopEcoActivities>({
-  startToCloseTimeout: '2 minutes',
-  // Bounds retries of safe failures (refused connection, 429, 503, 202 busy).
-  scheduleToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes' },
-});
 
 const { getRunStatus } = proxyActivities<HadoopEcoActivities>({
   startToCloseTimeout: '1 minute',
@@ -27,6 +26,12 @@ const { getRunStatus } = proxyActivities<HadoopEcoActivities>({
 });
 
 /**
+ * Events after which an execution continues as new, well below the 10,240
+ * events at which the server starts warning. One poll adds about 11 events.
+ */
+const CONTINUE_AS_NEW_AFTER_EVENTS = 8_000;
+
+/**
  * Re-runs a terminated Hadoop Eco cluster's scheduled job and waits for it:
  * validate the input, launch once, sleep and poll until a terminal status,
  * read `clusterMeta` once, and return the result.
@@ -34,7 +39,8 @@ const { getRunStatus } = proxyActivities<HadoopEcoActivities>({
  * Fails with an `ApplicationFailure` whose type is listed in `failures.ts`.
  * A run that ends with `Failure` fails the workflow with type
  * HADOOP_ECO_RUN_FAILED and the `JobResult` as its only detail, unless the
- * input sets `failureAsResult`.
+ * input sets `failureAsResult`. A cancelled workflow ends as cancelled and
+ * says that the run goes on, because the API cannot stop it.
  */
 export async function hadoopEcoJob(rawInput: unknown): Promise<JobResult> {
   const validation = parseJobInput(rawInput);
@@ -55,6 +61,10 @@ export async function hadoopEcoJob(rawInput: unknown): Promise<JobResult> {
     progress.phase = 'completed';
     return result;
   } catch (error) {
+    if (isCancellation(error)) {
+      progress.phase = 'cancelled';
+      throw cancelled(progress);
+    }
     progress.phase = 'failed';
     progress.failure = error instanceof Error ? error.message : String(error);
     throw toWorkflowFailure(error);
@@ -62,30 +72,33 @@ export async function hadoopEcoJob(rawInput: unknown): Promise<JobResult> {
 }
 
 async function runJob(input: ResolvedJobInput, progress: JobProgress): Promise<JobResult> {
-  const target = { clusterId: input.clusterId, region: input.region, credentialProfile: input.credentialProfile };
+  const run = input.continuation ?? (await launch(input));
+  Object.assign(progress, {
+    phase: 'waiting',
+    requestId: run.requestId,
+    clusterName: run.clusterName,
+    launchedAt: run.launchedAt,
+    pollCount: run.pollCount,
+    lastStatus: run.lastStatus,
+    continuedCount: input.continuation?.continuedCount,
+  });
 
-  const launch = await launchRun({ ...target, settings: input.settings });
-  // Workflow time, not the activity's clock: the deadline and durations must not depend on a worker's clock.
-  const launchedAt = new Date();
-  Object.assign(progress, { phase: 'waiting', requestId: launch.requestId, clusterName: launch.clusterName, launchedAt: launchedAt.toISOString() });
-  log.info('run launched', { clusterId: launch.clusterId, requestId: launch.requestId, settings: launch.settings });
-
-  const terminal = await waitForTerminalStatus(input, launch, launchedAt, progress);
+  const terminal = await waitForTerminalStatus(input, run, progress);
   const finishedAt = new Date();
 
   progress.phase = 'finishing';
-  const final = await getRunStatus({ ...target, requestId: launch.requestId, verbose: true });
+  const final = await getRunStatus({ clusterId: input.clusterId, region: input.region, credentialProfile: input.credentialProfile, requestId: run.requestId, verbose: true });
   const result: JobResult = {
-    clusterId: launch.clusterId,
-    clusterName: final.clusterName || launch.clusterName,
-    requestId: launch.requestId,
+    clusterId: input.clusterId,
+    clusterName: final.clusterName || run.clusterName,
+    requestId: run.requestId,
     requestStatus: terminal.requestStatus,
     requestResult: final.requestResult ?? terminal.requestResult ?? null,
-    settings: launch.settings,
+    settings: run.settings as ClusterMainSettingValues,
     clusterMeta: final.clusterMeta ?? null,
-    launchedAt: launchedAt.toISOString(),
+    launchedAt: run.launchedAt,
     finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - launchedAt.getTime(),
+    durationMs: finishedAt.getTime() - Date.parse(run.launchedAt),
     pollCount: progress.pollCount,
   };
   log.info('run ended', { clusterId: result.clusterId, requestId: result.requestId, requestStatus: result.requestStatus, requestResult: result.requestResult });
@@ -107,81 +120,94 @@ async function runJob(input: ResolvedJobInput, progress: JobProgress): Promise<J
   });
 }
 
-/** Sleeps and polls until the status is one of the terminal values, or fails when the run timeout passes. */
-async function waitForTerminalStatus(input: ResolvedJobInput, launch: LaunchRunResult, launchedAt: Date, progress: JobProgress): Promise<StatusResponse> {
-  const deadline = launchedAt.getTime() + input.runTimeout;
-  let interval = input.pollInterval.initial;
+/** Launches the run and returns the state that the wait starts from. */
+async function launch(input: ResolvedJobInput): Promise<Continuation> {
+  const result = await launchOnce(input);
+  // Workflow time, not the activity's clock: the deadline and durations must not depend on a worker's clock.
+  const launchedAt = new Date().toISOString();
+  log.info('run launched', { clusterId: result.clusterId, requestId: result.requestId, settings: result.settings });
+  return {
+    requestId: result.requestId,
+    clusterName: result.clusterName,
+    settings: result.settings,
+    launchedAt,
+    pollCount: 0,
+    intervalMs: input.pollInterval.initial,
+    continuedCount: 0,
+  };
+}
+
+/**
+ * Sleeps and polls until the status is one of the terminal values. Fails when
+ * the run timeout passes, and continues as new before the history grows
+ * past CONTINUE_AS_NEW_AFTER_EVENTS.
+ */
+async function waitForTerminalStatus(input: ResolvedJobInput, run: Continuation, progress: JobProgress): Promise<StatusResponse> {
+  const deadline = Date.parse(run.launchedAt) + input.runTimeout;
+  let interval = run.intervalMs;
 
   for (;;) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw deadlineExceeded(input, launch, progress);
+    if (remaining <= 0) throw deadlineExceeded(input, run, progress);
     const wait = Math.min(interval, remaining);
     progress.nextPollAt = new Date(Date.now() + wait).toISOString();
     await sleep(wait);
     progress.nextPollAt = undefined;
 
-    const status = await readStatus(input, launch);
+    const status = await readStatus(input, run);
     progress.pollCount += 1;
     progress.lastPollAt = new Date().toISOString();
     if (status) {
       if (status.requestStatus !== progress.lastStatus) {
-        log.info('run status changed', { clusterId: launch.clusterId, requestId: launch.requestId, from: progress.lastStatus ?? null, to: status.requestStatus });
+        log.info('run status changed', { clusterId: input.clusterId, requestId: run.requestId, from: progress.lastStatus ?? null, to: status.requestStatus });
         progress.lastStatus = status.requestStatus;
       }
       if (input.terminalStatuses.includes(status.requestStatus)) return status;
     }
     interval = Math.min(Math.round(interval * input.pollInterval.multiplier), input.pollInterval.maximum);
+
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength >= CONTINUE_AS_NEW_AFTER_EVENTS) {
+      const continuation: Continuation = {
+        ...run,
+        pollCount: progress.pollCount,
+        lastStatus: progress.lastStatus,
+        intervalMs: interval,
+        continuedCount: run.continuedCount + 1,
+      };
+      log.info('continuing as new to keep the history short', { clusterId: input.clusterId, requestId: run.requestId, historyLength: info.historyLength, pollCount: progress.pollCount });
+      await continueAsNew<typeof hadoopEcoJob>({ ...input, continuation });
+    }
   }
 }
 
 /** One status read; a failure that is safe to wait out returns undefined so that the loop polls again. */
-async function readStatus(input: ResolvedJobInput, launch: LaunchRunResult): Promise<StatusResponse | undefined> {
+async function readStatus(input: ResolvedJobInput, run: Continuation): Promise<StatusResponse | undefined> {
   try {
-    return await getRunStatus({ clusterId: input.clusterId, region: input.region, credentialProfile: input.credentialProfile, requestId: launch.requestId });
+    return await getRunStatus({ clusterId: input.clusterId, region: input.region, credentialProfile: input.credentialProfile, requestId: run.requestId });
   } catch (error) {
     const type = applicationFailureIn(error)?.type;
     if (!(error instanceof ActivityFailure) || !isTransientStatusFailure(type)) throw error;
-    log.warn('status read kept failing; polling again at the next interval', { clusterId: launch.clusterId, requestId: launch.requestId, type });
+    log.warn('status read kept failing; polling again at the next interval', { clusterId: input.clusterId, requestId: run.requestId, type });
     return undefined;
   }
 }
 
-function deadlineExceeded(input: ResolvedJobInput, launch: LaunchRunResult, progress: JobProgress): ApplicationFailure {
+function deadlineExceeded(input: ResolvedJobInput, run: Continuation, progress: JobProgress): ApplicationFailure {
   return ApplicationFailure.create({
     type: FailureType.RunDeadlineExceeded,
     message:
-      `run ${launch.requestId} on cluster ${launch.clusterId} did not reach ${input.terminalStatuses.join(' or ')} within the run timeout ` +
+      `run ${run.requestId} on cluster ${input.clusterId} did not reach ${input.terminalStatuses.join(' or ')} within the run timeout ` +
       `(last status: ${progress.lastStatus ?? 'none read'}). The run continues on the cluster: the API cannot cancel it.`,
     nonRetryable: true,
-    details: [{ clusterId: launch.clusterId, requestId: launch.requestId, lastStatus: progress.lastStatus ?? null, pollCount: progress.pollCount, launchedAt: progress.launchedAt }],
+    details: [{ clusterId: input.clusterId, requestId: run.requestId, lastStatus: progress.lastStatus ?? null, pollCount: progress.pollCount, launchedAt: run.launchedAt }],
   });
 }
 
-/** Finds the first `ApplicationFailure` in a failure's cause chain. */
-function applicationFailureIn(error: unknown): ApplicationFailure | undefined {
-  let current: unknown = error;
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure) return current;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-/**
- * Turns an activity failure into a workflow failure with the same type, so
- * that callers read `failure.type` at the top instead of digging through
- * the cause chain. Other Temporal failures (for example cancellation) pass
- * through unchanged.
- */
-function toWorkflowFailure(error: unknown): unknown {
-  if (!(error instanceof ActivityFailure)) return error;
-  const cause = applicationFailureIn(error);
-  if (!cause) return error;
-  return ApplicationFailure.create({
-    type: cause.type ?? undefined,
-    message: cause.message,
-    nonRetryable: true,
-    details: cause.details ? [...cause.details] : undefined,
-    cause: error,
-  });
+function cancelled(progress: JobProgress): CancelledFailure {
+  const message = progress.requestId
+    ? `workflow cancelled; run ${progress.requestId} continues on cluster ${progress.clusterId} because the API cannot cancel it (last status: ${progress.lastStatus ?? 'none read'})`
+    : `workflow cancelled before a launch; nothing was started on cluster ${progress.clusterId}`;
+  log.warn(message, { clusterId: progress.clusterId, requestId: progress.requestId ?? null });
+  return new CancelledFailure(message, [{ clusterId: progress.clusterId, requestId: progress.requestId ?? null, lastStatus: progress.lastStatus ?? null }]);
 }

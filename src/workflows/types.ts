@@ -31,7 +31,7 @@ export interface JobResult {
 }
 
 /** Phase of a job workflow. */
-export type JobPhase = 'launching' | 'waiting' | 'finishing' | 'completed' | 'failed';
+export type JobPhase = 'launching' | 'waiting' | 'finishing' | 'completed' | 'failed' | 'cancelled';
 
 /** Live view of a job workflow, returned by the `status` query. */
 export interface JobProgress {
@@ -48,6 +48,8 @@ export interface JobProgress {
   nextPollAt?: string;
   /** Failure message, when `phase` is `failed`. */
   failure?: string;
+  /** Number of earlier executions of this workflow that continued as new. */
+  continuedCount?: number;
 }
 
 export const jobStatusQuery = defineQuery<JobProgress>('status');
