@@ -17,6 +17,11 @@ export interface ApiFailureDetails {
   status?: number;
   bodyExcerpt?: string;
   causeCode?: string;
+  /**
+   * Delay from `Retry-After`, in milliseconds. Repeated here because the SDK
+   * (1.24) does not decode `nextRetryDelay` of a failure that reaches a workflow.
+   */
+  retryAfterMs?: number;
 }
 
 /** A region or endpoint name that the worker has no base URL for. */
@@ -108,6 +113,7 @@ function apiDetails(error: HadoopEcoError, clusterId: string, secrets: readonly 
     status: error.status,
     bodyExcerpt: error.bodyExcerpt === undefined ? undefined : redact(error.bodyExcerpt, secrets),
     causeCode: error instanceof NetworkError ? error.causeCode : undefined,
+    retryAfterMs: error instanceof RateLimitedError ? error.retryAfterMs : undefined,
   };
 }
 

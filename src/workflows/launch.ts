@@ -8,6 +8,7 @@ import {
   TimeoutFailure,
 } from '@temporalio/workflow';
 import type { HadoopEcoActivities, LaunchCheckpoint, LaunchRunInput, LaunchRunResult } from '../activities';
+import type { ApiFailureDetails } from '../activities/failures';
 import { FailureType } from '../failures';
 import { applicationFailureIn } from './failure-helpers';
 import type { ResolvedJobInput } from './input';
@@ -100,7 +101,8 @@ function retryableLaunchFailure(error: unknown, input: ResolvedJobInput): { type
       details: cause.details ? [...cause.details] : undefined,
     });
   }
-  const nextRetryDelay = typeof cause.nextRetryDelay === 'number' ? cause.nextRetryDelay : undefined;
+  const retryAfterMs = (cause.details?.[0] as ApiFailureDetails | undefined)?.retryAfterMs;
+  const nextRetryDelay = typeof retryAfterMs === 'number' ? retryAfterMs : undefined;
   return { type: cause.type ?? 'unknown', nextRetryDelay, message: cause.message };
 }
 

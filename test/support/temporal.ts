@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
@@ -67,14 +69,29 @@ export function credentialsFor(emulator: Emulator): StaticCredentialProvider {
 }
 
 /** Creates a worker on the prebuilt test bundle, talking to the emulator as endpoint `emulator`. */
-export async function createTestWorker(connection: NativeConnection, taskQueue: string, emulator: Emulator, namespace = 'default'): Promise<HadoopEcoWorker> {
+export async function createTestWorker(
+  connection: NativeConnection,
+  taskQueue: string,
+  emulator: Emulator,
+  extraEndpoints: Record<string, string> = {},
+): Promise<HadoopEcoWorker> {
   const codePath = process.env.HADOOP_ECO_TEST_WORKFLOW_BUNDLE;
   return createHadoopEcoWorker({
     connection,
-    namespace,
     taskQueue,
     credentials: credentialsFor(emulator),
-    endpoints: new EndpointRegistry({ emulator: emulator.url }),
+    endpoints: new EndpointRegistry({ emulator: emulator.url, ...extraEndpoints }),
     workflowBundle: codePath ? { codePath } : undefined,
   });
+}
+
+/** Returns a loopback URL where nothing listens, so that connecting is refused. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return `http://127.0.0.1:${port}`;
 }
