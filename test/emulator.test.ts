@@ -1,12 +1,15 @@
-import { request as httpRequest, Agent } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { request as httpRequest, Agent, type IncomingHttpHeaders } from 'node:http';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import ts from 'typescript';
 import {
   createEmulator,
   DEFAULT_CLUSTER_ID,
   loadEmulatorConfigFile,
+  PROFILE_GARBAGE_BODY,
   type Emulator,
   type EmulatorOptionsInput,
 } from '../src/emulator';
@@ -103,6 +106,41 @@ async function pollStatuses(emulator: Emulator, requestId: string, count: number
     results.push(await getStatus(emulator, requestId));
   }
   return results;
+}
+
+/** A response read with node:http, which, unlike fetch, reports how much of a cut-off body arrived. */
+interface RawResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Body bytes received before the connection closed. */
+  bytes: number;
+  /** Whether the whole body announced by Content-Length arrived. */
+  complete: boolean;
+}
+
+function rawRequest(emulator: Emulator, method: string, path: string, headers: Record<string, string>, body?: string) {
+  return new Promise<RawResult>((resolvePromise, reject) => {
+    const request = httpRequest(`${emulator.url}${path}`, { method, headers, agent: false }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      // A cut-off body also emits 'error' (aborted), which 'close' covers.
+      response.on('error', () => undefined);
+      response.on('close', () =>
+        resolvePromise({ status: response.statusCode ?? 0, headers: response.headers, bytes, complete: response.complete }),
+      );
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function rawLaunch(emulator: Emulator): Promise<RawResult> {
+  return rawRequest(emulator, 'POST', `/v2/hadoop-eco/clusters/${CLUSTER_ID}`, {
+    ...AUTH_HEADERS,
+    'Content-Type': 'application/json',
+  });
 }
 
 describe('launch', () => {
@@ -1172,5 +1210,696 @@ describe('loadEmulatorConfigFile', () => {
 
     await expect(loadEmulatorConfigFile(path)).rejects.toThrow(/not valid JSON/);
     await expect(loadEmulatorConfigFile(join(directory, 'missing.json'))).rejects.toThrow(/Failed to read/);
+  });
+});
+
+describe('truncate fault', () => {
+  test('cuts body in half, keeps run', async () => {
+    const emulator = await start();
+    emulator.injectFault({ kind: 'truncate', match: { method: 'POST' } });
+
+    const result = await rawLaunch(emulator);
+
+    const contentLength = Number(result.headers['content-length']);
+    expect(result.status).toBe(200);
+    expect(result.headers['content-type']).toMatch(/^application\/json/);
+    expect(contentLength).toBeGreaterThan(100);
+    expect(result.bytes).toBe(Math.floor(contentLength / 2));
+    expect(result.complete).toBe(false);
+    expect(emulator.launchCount()).toBe(1);
+    expect(emulator.requestLog().at(-1)).toMatchObject({ method: 'POST', status: 200, fault: 'truncate' });
+    const retry = await launch(emulator);
+    expect(retry.status).toBe(202);
+    expect(retry.json.requestId).toBe(emulator.ledger()[0]?.requestId);
+  });
+
+  test('sends its status and keepBytes', async () => {
+    const emulator = await start();
+    const requestId = await launchRequestId(emulator);
+    emulator.injectFault({ kind: 'truncate', status: 503, keepBytes: 10, match: { method: 'GET' } });
+
+    const path = `/v2/hadoop-eco/clusters/${CLUSTER_ID}/requests/${requestId}`;
+    const result = await rawRequest(emulator, 'GET', path, AUTH_HEADERS);
+
+    expect(result.status).toBe(503);
+    expect(result.bytes).toBe(10);
+    expect(result.complete).toBe(false);
+    // The handler ran, so the cut-off poll counted.
+    expect((await getStatus(emulator, requestId)).json.requestStatus).toBe('Provisioning');
+  });
+
+  test('keepBytes is capped below body length', async () => {
+    const emulator = await start();
+    emulator.injectFault({ kind: 'truncate', keepBytes: 1_000_000 });
+
+    const result = await rawLaunch(emulator);
+
+    expect(result.bytes).toBe(Number(result.headers['content-length']) - 1);
+    expect(result.complete).toBe(false);
+  });
+
+  test('fetch rejects truncated body', async () => {
+    const emulator = await start();
+    emulator.injectFault({ kind: 'truncate', keepBytes: 0 });
+
+    await expect(launch(emulator)).rejects.toThrow();
+
+    expect(emulator.launchCount()).toBe(1);
+  });
+
+  test('invalid truncate fault is rejected', async () => {
+    const emulator = await start();
+
+    expect(() => emulator.injectFault({ kind: 'truncate', keepBytes: -1 })).toThrow(/keepBytes/);
+    expect(() => emulator.injectFault({ kind: 'truncate', status: 700 })).toThrow(/status/);
+  });
+});
+
+/** Sends `count` status requests for an unknown request ID, which return 404 without a fault, and returns their statuses. */
+async function statusSequence(emulator: Emulator, count: number): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    statuses.push((await getStatus(emulator, 'req-00000000000000000000000000000000')).status);
+  }
+  return statuses;
+}
+
+describe('fault profile', () => {
+  test('serverErrorRate 1 sends 5xx, no run', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 1, seed: 7 } });
+
+    const results: HttpResult[] = [];
+    for (let index = 0; index < 20; index += 1) results.push(await launch(emulator));
+
+    const statuses = results.map((result) => result.status);
+    for (const status of statuses) expect([500, 502, 503, 504]).toContain(status);
+    expect(new Set(statuses).size).toBeGreaterThan(1);
+    expect(results[0]?.json).toEqual({ code: statuses[0], message: expect.stringMatching(/Fault injected/) });
+    expect(emulator.launchCount()).toBe(0);
+    expect(emulator.stats().faults).toEqual({ 'server-error': 20 });
+  });
+
+  test('serverErrorStatuses sets the statuses', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 1, serverErrorStatuses: [503] } });
+
+    expect(await statusSequence(emulator, 5)).toEqual([503, 503, 503, 503, 503]);
+  });
+
+  test('rateLimitRate 1 sends 429, no run', async () => {
+    const emulator = await start({ faultProfile: { rateLimitRate: 1, retryAfterSeconds: 7 } });
+
+    const result = await launch(emulator);
+
+    expect(result.status).toBe(429);
+    expect(result.headers.get('retry-after')).toBe('7');
+    expect(result.json.code).toBe(429);
+    expect(emulator.launchCount()).toBe(0);
+  });
+
+  test('retryAfterSeconds defaults to 1', async () => {
+    const emulator = await start({ faultProfile: { rateLimitRate: 1 } });
+
+    const result = await launch(emulator);
+
+    expect(result.headers.get('retry-after')).toBe('1');
+  });
+
+  test('dropBeforeRate 1 drops, no run', async () => {
+    const emulator = await start({ faultProfile: { dropBeforeRate: 1 } });
+
+    await expect(launch(emulator)).rejects.toThrow();
+
+    expect(emulator.launchCount()).toBe(0);
+    expect(emulator.requestLog().at(-1)).toMatchObject({ status: 'dropped', fault: 'drop-before' });
+  });
+
+  test('dropAfterRate 1 drops after run', async () => {
+    const emulator = await start({ faultProfile: { dropAfterRate: 1 } });
+
+    await expect(launch(emulator)).rejects.toThrow();
+
+    expect(emulator.launchCount()).toBe(1);
+    expect(emulator.requestLog().at(-1)).toMatchObject({ status: 'dropped', fault: 'drop-after' });
+  });
+
+  test('garbageRate 1 sends HTML, no run', async () => {
+    const emulator = await start({ faultProfile: { garbageRate: 1 } });
+
+    const result = await launch(emulator);
+
+    expect(result.status).toBe(200);
+    expect(result.text).toBe(PROFILE_GARBAGE_BODY);
+    expect(result.text).toBe('<html>upstream error</html>');
+    expect(result.headers.get('content-type')).toBe('text/html');
+    expect(emulator.launchCount()).toBe(0);
+  });
+
+  test('truncateRate 1 cuts body after run', async () => {
+    const emulator = await start({ faultProfile: { truncateRate: 1 } });
+
+    const result = await rawLaunch(emulator);
+
+    expect(result.status).toBe(200);
+    expect(result.bytes).toBe(Math.floor(Number(result.headers['content-length']) / 2));
+    expect(result.complete).toBe(false);
+    expect(emulator.launchCount()).toBe(1);
+  });
+
+  test('rates of 0 leave responses alone', async () => {
+    const emulator = await start({ faultProfile: {} });
+
+    expect((await launch(emulator)).status).toBe(200);
+    expect(emulator.stats().faults).toEqual({});
+  });
+
+  test('seed repeats the sequence', async () => {
+    const profile = { serverErrorRate: 0.25, rateLimitRate: 0.25, garbageRate: 0.25, seed: 1234 };
+    const emulator = await start({ faultProfile: profile });
+
+    const first = await statusSequence(emulator, 30);
+    emulator.setFaultProfile(profile);
+    const second = await statusSequence(emulator, 30);
+    const other = await start({ faultProfile: profile });
+    const third = await statusSequence(other, 30);
+
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+    expect(first).toContain(404);
+    expect(first).toContain(429);
+    expect(first).toContain(200);
+    expect(first.some((status) => status >= 500)).toBe(true);
+  });
+
+  test('different seeds give different sequences', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 0.5, seed: 1 } });
+    const other = await start({ faultProfile: { serverErrorRate: 0.5, seed: 2 } });
+
+    expect(await statusSequence(other, 30)).not.toEqual(await statusSequence(emulator, 30));
+  });
+
+  test('queued fault wins without a draw', async () => {
+    const profile = { serverErrorRate: 0.5, seed: 99 };
+    const emulator = await start({ faultProfile: profile });
+    const expected = await statusSequence(emulator, 10);
+
+    emulator.setFaultProfile(profile);
+    emulator.injectFault({ kind: 'status', status: 418 });
+    const [queued, ...rest] = await statusSequence(emulator, 11);
+
+    expect(queued).toBe(418);
+    expect(rest).toEqual(expected);
+  });
+
+  test('methods limits the profile', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 1, serverErrorStatuses: [500], methods: ['GET'] } });
+
+    const launched = await launch(emulator);
+    const status = await getStatus(emulator, launched.json.requestId);
+    emulator.setFaultProfile({ serverErrorRate: 1, serverErrorStatuses: [500], methods: ['POST'] });
+    const busy = await launch(emulator);
+    const statusAfter = await getStatus(emulator, launched.json.requestId);
+
+    expect(launched.status).toBe(200);
+    expect(status.status).toBe(500);
+    expect(busy.status).toBe(500);
+    expect(statusAfter.status).toBe(200);
+  });
+
+  test('other methods are never faulted', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 1 } });
+
+    const result = await call(emulator, 'DELETE', '/nowhere');
+
+    expect(result.status).toBe(404);
+  });
+
+  test('latency stays within range', async () => {
+    const emulator = await start({ faultProfile: { latencyMs: { min: 100, max: 300 } } });
+
+    for (let index = 0; index < 4; index += 1) {
+      const startedAt = performance.now();
+      const result = await launch(emulator, { body: {} });
+      const elapsedMs = performance.now() - startedAt;
+
+      expect([200, 202]).toContain(result.status);
+      expect(elapsedMs).toBeGreaterThanOrEqual(90);
+      // Loose bound: the draw is at most 300 ms, the rest is scheduling slack.
+      expect(elapsedMs).toBeLessThan(3000);
+    }
+  });
+
+  test('fixed latency applies to drops too', async () => {
+    const emulator = await start({ faultProfile: { latencyMs: { min: 150, max: 150 }, dropBeforeRate: 1 } });
+
+    const startedAt = performance.now();
+    await expect(launch(emulator)).rejects.toThrow();
+
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(140);
+  });
+
+  test('rates summing over 1 are rejected', async () => {
+    const emulator = await start();
+
+    expect(() => emulator.setFaultProfile({ serverErrorRate: 0.6, rateLimitRate: 0.5 })).toThrow(TypeError);
+    expect(() => emulator.setFaultProfile({ serverErrorRate: 0.6, rateLimitRate: 0.5 })).toThrow(
+      /serverErrorRate 0\.6 \+ rateLimitRate 0\.5.*more than 1|more than 1.*serverErrorRate 0\.6 \+ rateLimitRate 0\.5/,
+    );
+    await expect(createEmulator({ faultProfile: { garbageRate: 0.9, truncateRate: 0.2 } })).rejects.toThrow(
+      /faultProfile.*garbageRate 0\.9 \+ truncateRate 0\.2/,
+    );
+    expect(emulator.faultProfile()).toBeUndefined();
+  });
+
+  test('rates summing to exactly 1 pass', async () => {
+    const emulator = await start();
+
+    emulator.setFaultProfile({ serverErrorRate: 0.1, rateLimitRate: 0.2, dropBeforeRate: 0.7 });
+
+    expect(emulator.faultProfile()?.dropBeforeRate).toBe(0.7);
+  });
+
+  const invalidProfiles: Array<[string, unknown, RegExp]> = [
+    ['rate above 1', { serverErrorRate: 1.5 }, /serverErrorRate/],
+    ['negative rate', { truncateRate: -0.1 }, /truncateRate/],
+    ['non-5xx status', { serverErrorStatuses: [404] }, /serverErrorStatuses\.0/],
+    ['empty statuses', { serverErrorStatuses: [] }, /serverErrorStatuses/],
+    ['fractional Retry-After', { retryAfterSeconds: 1.5 }, /retryAfterSeconds/],
+    ['latency min above max', { latencyMs: { min: 200, max: 100 } }, /latencyMs\.min: min must not be greater than max/],
+    ['unknown method', { methods: ['DELETE'] }, /methods\.0/],
+    ['negative seed', { seed: -1 }, /seed/],
+    ['unknown field', { dropRate: 0.1 }, /dropRate/],
+  ];
+
+  test.each(invalidProfiles)('rejects %s', async (_name, profile, message) => {
+    const emulator = await start();
+
+    expect(() => emulator.setFaultProfile(profile as never)).toThrow(TypeError);
+    expect(() => emulator.setFaultProfile(profile as never)).toThrow(message);
+  });
+
+  test('faultProfile returns defaults and copies', async () => {
+    const emulator = await start({ faultProfile: { rateLimitRate: 0.5 } });
+
+    const profile = emulator.faultProfile();
+    (profile as { rateLimitRate: number }).rateLimitRate = 0;
+
+    expect(emulator.faultProfile()).toEqual({
+      serverErrorRate: 0,
+      serverErrorStatuses: [500, 502, 503, 504],
+      rateLimitRate: 0.5,
+      retryAfterSeconds: 1,
+      dropBeforeRate: 0,
+      dropAfterRate: 0,
+      garbageRate: 0,
+      truncateRate: 0,
+      latencyMs: { min: 0, max: 0 },
+      methods: ['GET', 'POST'],
+    });
+  });
+
+  test('setFaultProfile undefined clears it', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 1 } });
+
+    emulator.setFaultProfile(undefined);
+
+    expect(emulator.faultProfile()).toBeUndefined();
+    expect((await launch(emulator)).status).toBe(200);
+  });
+
+  test('reset restores options profile', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 1, serverErrorStatuses: [502] } });
+    emulator.setFaultProfile({ rateLimitRate: 1 });
+    expect((await launch(emulator)).status).toBe(429);
+
+    emulator.reset();
+
+    expect((await launch(emulator)).status).toBe(502);
+    emulator.setFaultProfile(undefined);
+    emulator.reset();
+    expect((await launch(emulator)).status).toBe(502);
+  });
+
+  test('reset drops runtime profile', async () => {
+    const emulator = await start();
+    emulator.setFaultProfile({ serverErrorRate: 1 });
+
+    emulator.reset();
+
+    expect(emulator.faultProfile()).toBeUndefined();
+    expect((await launch(emulator)).status).toBe(200);
+  });
+
+  test('reset restarts seeded sequence', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 0.5, seed: 5 } });
+    const first = await statusSequence(emulator, 20);
+
+    emulator.reset();
+
+    expect(await statusSequence(emulator, 20)).toEqual(first);
+  });
+});
+
+describe('fault profile admin endpoint', () => {
+  test('sets, reads and clears the profile', async () => {
+    const emulator = await start();
+
+    const initial = await call(emulator, 'GET', '/_emulator/fault-profile');
+    expect(initial.status).toBe(200);
+    expect(initial.json).toEqual({ faultProfile: null });
+
+    const put = await call(emulator, 'PUT', '/_emulator/fault-profile', {
+      body: JSON.stringify({ serverErrorRate: 1, serverErrorStatuses: [503] }),
+    });
+    expect(put.status).toBe(200);
+    expect(put.json.faultProfile).toMatchObject({ serverErrorRate: 1, serverErrorStatuses: [503], rateLimitRate: 0 });
+    expect((await launch(emulator)).status).toBe(503);
+
+    const read = await call(emulator, 'GET', '/_emulator/fault-profile');
+    expect(read.json).toEqual(put.json);
+    expect(read.json.faultProfile).toEqual(emulator.faultProfile());
+
+    const deleted = await call(emulator, 'DELETE', '/_emulator/fault-profile');
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toEqual({ faultProfile: null });
+    expect(emulator.faultProfile()).toBeUndefined();
+    expect((await launch(emulator)).status).toBe(200);
+  });
+
+  test('PUT names invalid fields', async () => {
+    const emulator = await start();
+
+    const invalid = await call(emulator, 'PUT', '/_emulator/fault-profile', {
+      body: JSON.stringify({ serverErrorRate: 2, bogus: 1 }),
+    });
+    const overOne = await call(emulator, 'PUT', '/_emulator/fault-profile', {
+      body: JSON.stringify({ dropBeforeRate: 0.5, dropAfterRate: 0.6 }),
+    });
+    const notJson = await call(emulator, 'PUT', '/_emulator/fault-profile', { body: 'nope' });
+    const nullBody = await call(emulator, 'PUT', '/_emulator/fault-profile', { body: 'null' });
+
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.message).toMatch(/Invalid fault profile/);
+    expect(invalid.json.message).toMatch(/serverErrorRate/);
+    expect(invalid.json.message).toMatch(/bogus/);
+    expect(overOne.status).toBe(400);
+    expect(overOne.json.message).toMatch(/dropBeforeRate 0\.5 \+ dropAfterRate 0\.6/);
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.message).toMatch(/not valid JSON/);
+    expect(nullBody.status).toBe(400);
+    expect(emulator.faultProfile()).toBeUndefined();
+  });
+
+  test('POST is not allowed', async () => {
+    const emulator = await start();
+
+    const result = await call(emulator, 'POST', '/_emulator/fault-profile', { body: '{}' });
+
+    expect(result.status).toBe(405);
+    expect(result.headers.get('allow')).toBe('GET, PUT, DELETE');
+  });
+
+  test('admin requests are never faulted', async () => {
+    const emulator = await start({ faultProfile: { dropBeforeRate: 1 } });
+
+    const result = await call(emulator, 'GET', '/_emulator/fault-profile');
+
+    expect(result.status).toBe(200);
+  });
+});
+
+describe('stats', () => {
+  test('counts requests, launches and faults', async () => {
+    const emulator = await start({ defaultRun: { statuses: ['Terminate'] } });
+    await launchRequestId(emulator);
+    emulator.injectFault({ kind: 'status', status: 503 });
+    emulator.injectFault({ kind: 'garbage', body: 'x' });
+    emulator.injectFault({ kind: 'delay', ms: 0 });
+    await launch(emulator);
+    await launch(emulator);
+    await launch(emulator);
+    emulator.setFaultProfile({ garbageRate: 1 });
+    await launch(emulator);
+    emulator.setFaultProfile({ rateLimitRate: 1 });
+    await launch(emulator);
+    await call(emulator, 'GET', '/_emulator/ledger');
+
+    expect(emulator.stats()).toEqual({
+      requests: 6,
+      launches: 2,
+      faults: { status: 1, garbage: 2, delay: 1, 'rate-limit': 1 },
+    });
+  });
+
+  test('counts every profile outcome name', async () => {
+    const emulator = await start();
+    const profiles = [
+      { serverErrorRate: 1 },
+      { rateLimitRate: 1 },
+      { dropBeforeRate: 1 },
+      { dropAfterRate: 1 },
+      { garbageRate: 1 },
+      { truncateRate: 1 },
+    ];
+
+    for (const profile of profiles) {
+      emulator.setFaultProfile(profile);
+      await launch(emulator).catch(() => undefined);
+    }
+
+    expect(emulator.stats().faults).toEqual({
+      'server-error': 1,
+      'rate-limit': 1,
+      'drop-before': 1,
+      'drop-after': 1,
+      garbage: 1,
+      truncate: 1,
+    });
+  });
+
+  test('GET /_emulator/stats matches stats()', async () => {
+    const emulator = await start();
+    emulator.injectFault({ kind: 'drop', when: 'before' });
+    await launch(emulator).catch(() => undefined);
+    await launch(emulator);
+
+    const result = await call(emulator, 'GET', '/_emulator/stats');
+
+    expect(result.status).toBe(200);
+    expect(result.json).toEqual({ requests: 2, launches: 1, faults: { drop: 1 } });
+    expect(result.json).toEqual(emulator.stats());
+  });
+
+  test('reset clears counters', async () => {
+    const emulator = await start({ faultProfile: { serverErrorRate: 1 } });
+    await launch(emulator);
+
+    emulator.reset();
+
+    expect(emulator.stats()).toEqual({ requests: 0, launches: 0, faults: {} });
+  });
+});
+
+describe('request log limit', () => {
+  test('keeps only newest entries', async () => {
+    const emulator = await start({ requestLogLimit: 3 });
+
+    for (let index = 0; index < 7; index += 1) await call(emulator, 'GET', `/unknown-${index}`);
+
+    expect(emulator.requestLog().map((entry) => entry.path)).toEqual(['/unknown-4', '/unknown-5', '/unknown-6']);
+    expect(emulator.stats().requests).toBe(7);
+  });
+
+  test('ledger stays complete', async () => {
+    const emulator = await start({ requestLogLimit: 2, defaultRun: { statuses: ['Terminate'] } });
+
+    for (let index = 0; index < 5; index += 1) await launchRequestId(emulator);
+
+    expect(emulator.requestLog()).toHaveLength(2);
+    expect(emulator.ledger()).toHaveLength(5);
+    expect(emulator.launchCount()).toBe(5);
+  });
+
+  test('limit 0 keeps no entries', async () => {
+    const emulator = await start({ requestLogLimit: 0 });
+
+    await launch(emulator);
+
+    expect(emulator.requestLog()).toEqual([]);
+    expect(emulator.stats().requests).toBe(1);
+  });
+
+  test('defaults to 10000', async () => {
+    const emulator = await start();
+
+    expect(emulator.options.requestLogLimit).toBe(10_000);
+    await expect(createEmulator({ requestLogLimit: -1 })).rejects.toThrow(/requestLogLimit/);
+  });
+});
+
+describe('emulator CLI', () => {
+  /** Directory with the emulator's sources compiled to JavaScript, so the CLI runs without touching dist/. */
+  let cliDirectory: string;
+
+  beforeAll(async () => {
+    cliDirectory = await mkdtemp(join(tmpdir(), 'emulator-cli-'));
+    const sourceDirectory = resolve(__dirname, '../src/emulator');
+    const files = (await readdir(sourceDirectory)).filter((file) => file.endsWith('.ts'));
+    for (const file of files) {
+      const source = await readFile(join(sourceDirectory, file), 'utf8');
+      const output = ts.transpileModule(source, {
+        fileName: file,
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      });
+      await writeFile(join(cliDirectory, file.replace(/\.ts$/, '.js')), output.outputText);
+    }
+    // The compiled files resolve commander, ms and zod through this link.
+    await symlink(resolve(__dirname, '../node_modules'), join(cliDirectory, 'node_modules'), 'dir');
+  });
+
+  afterAll(async () => {
+    await rm(cliDirectory, { recursive: true, force: true });
+  });
+
+  function runCliToExit(args: string[]) {
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolvePromise) => {
+      execFile(process.execPath, [join(cliDirectory, 'main.js'), ...args], { timeout: 15_000 }, (error, stdout, stderr) => {
+        // A child killed by the timeout has no numeric exit code.
+        let code: number | null = 0;
+        if (error !== null) code = typeof error.code === 'number' ? error.code : null;
+        resolvePromise({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** Starts the CLI on a free port, reads its fault profile over HTTP and stops it. */
+  async function cliFaultProfile(args: string[]): Promise<{ faultProfile: unknown; stdout: string; launchStatus: number }> {
+    const child = spawn(process.execPath, [join(cliDirectory, 'main.js'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<void>((resolvePromise) => child.on('exit', () => resolvePromise()));
+    try {
+      const url = await new Promise<string>((resolvePromise, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(stdout);
+          if (match?.[1] !== undefined) resolvePromise(match[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`CLI exited with ${code} before listening: ${stderr}`)));
+      });
+      const profile = (await (await fetch(`${url}/_emulator/fault-profile`)).json()) as { faultProfile: unknown };
+      const launched = await fetch(`${url}/v2/hadoop-eco/clusters/${CLUSTER_ID}`, {
+        method: 'POST',
+        headers: { ...AUTH_HEADERS, 'Content-Type': 'application/json' },
+      }).catch(() => undefined);
+      await launched?.text().catch(() => undefined);
+      return { faultProfile: profile.faultProfile, stdout, launchStatus: launched?.status ?? 0 };
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  test('fault flags set the profile', async () => {
+    const result = await cliFaultProfile([
+      '--fault-5xx-rate', '0.1',
+      '--fault-429-rate', '0.2',
+      '--retry-after', '5',
+      '--fault-drop-before-rate', '0.05',
+      '--fault-drop-after-rate', '0.05',
+      '--fault-garbage-rate', '0.1',
+      '--fault-truncate-rate', '.1',
+      '--fault-latency', '50ms..2s',
+      '--seed', '42',
+    ]);
+
+    expect(result.faultProfile).toEqual({
+      serverErrorRate: 0.1,
+      serverErrorStatuses: [500, 502, 503, 504],
+      rateLimitRate: 0.2,
+      retryAfterSeconds: 5,
+      dropBeforeRate: 0.05,
+      dropAfterRate: 0.05,
+      garbageRate: 0.1,
+      truncateRate: 0.1,
+      latencyMs: { min: 50, max: 2000 },
+      methods: ['GET', 'POST'],
+      seed: 42,
+    });
+    expect(result.stdout).toMatch(/fault profile: \{"serverErrorRate":0\.1/);
+  });
+
+  test('5xx rate 1 faults every launch', async () => {
+    const result = await cliFaultProfile(['--fault-5xx-rate', '1', '--fault-latency', '20ms']);
+
+    expect(result.faultProfile).toMatchObject({ serverErrorRate: 1, latencyMs: { min: 20, max: 20 } });
+    expect([500, 502, 503, 504]).toContain(result.launchStatus);
+  });
+
+  test('no fault flags, no profile', async () => {
+    const result = await cliFaultProfile([]);
+
+    expect(result.faultProfile).toBeNull();
+    expect(result.launchStatus).toBe(200);
+    expect(result.stdout).not.toMatch(/fault profile/);
+  });
+
+  test('flags override config file profile', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'emulator-cli-config-'));
+    try {
+      const path = join(directory, 'config.json');
+      await writeFile(path, JSON.stringify({ faultProfile: { serverErrorRate: 0.5, serverErrorStatuses: [503], seed: 1 } }));
+
+      const result = await cliFaultProfile(['--config', path, '--fault-429-rate', '0.25', '--seed', '2']);
+
+      expect(result.faultProfile).toMatchObject({ serverErrorRate: 0.5, serverErrorStatuses: [503], rateLimitRate: 0.25, seed: 2 });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  const badFlags: Array<[string, string[], RegExp]> = [
+    ['5xx rate above 1', ['--fault-5xx-rate', '1.5'], /--fault-5xx-rate.*expected a number from 0 to 1, got "1\.5"/],
+    ['negative 429 rate', ['--fault-429-rate=-0.1'], /--fault-429-rate.*from 0 to 1/],
+    ['drop before rate not a number', ['--fault-drop-before-rate', 'abc'], /--fault-drop-before-rate.*from 0 to 1/],
+    ['drop after rate 2', ['--fault-drop-after-rate', '2'], /--fault-drop-after-rate.*from 0 to 1/],
+    ['garbage rate in hex', ['--fault-garbage-rate', '0x1'], /--fault-garbage-rate.*from 0 to 1/],
+    ['empty truncate rate', ['--fault-truncate-rate='], /--fault-truncate-rate.*from 0 to 1/],
+    ['fractional Retry-After', ['--retry-after', '1.5'], /--retry-after.*whole number of seconds, 0 or more/],
+    ['latency min above max', ['--fault-latency', '2s..50ms'], /--fault-latency.*<min>\.\.<max>.*min not above max/],
+    ['latency not a duration', ['--fault-latency', 'soon'], /--fault-latency.*duration/],
+    ['latency with three bounds', ['--fault-latency', '1ms..2ms..3ms'], /--fault-latency/],
+    ['negative seed', ['--seed=-1'], /--seed.*integer from 0 to 4294967295/],
+    ['seed above 32 bits', ['--seed', '4294967296'], /--seed.*integer from 0 to 4294967295/],
+    [
+      'rates summing over 1',
+      ['--fault-5xx-rate', '0.6', '--fault-429-rate', '0.5'],
+      /--fault-5xx-rate 0\.6 \+ --fault-429-rate 0\.5.*at most 1/,
+    ],
+  ];
+
+  test.each(badFlags)('rejects %s with exit 1', async (_name, args, message) => {
+    const outcome = await runCliToExit(['--port', '0', ...args]);
+
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(message);
+    expect(outcome.stdout).not.toMatch(/listening/);
+  });
+
+  test('config and flag rates over 1 fail to start', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'emulator-cli-config-'));
+    try {
+      const path = join(directory, 'config.json');
+      await writeFile(path, JSON.stringify({ faultProfile: { garbageRate: 0.8 } }));
+
+      const outcome = await runCliToExit(['--port', '0', '--config', path, '--fault-truncate-rate', '0.3']);
+
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toMatch(/faultProfile.*garbageRate 0\.8 \+ truncateRate 0\.3/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -227,10 +227,143 @@ export const FaultSchema = z.discriminatedUnion('kind', [
       contentType: z.string().min(1).default('application/json'),
     })
     .strict(),
+  // Runs the real handler, so a launch creates its run and ledger entry, then
+  // sends `status`, the handler's headers and the full `Content-Length`, writes
+  // only the first `keepBytes` bytes of the body and destroys the connection.
+  z
+    .object({
+      ...faultBase,
+      kind: z.literal('truncate'),
+      /** Status line sent in place of the handler's status. @default 200 */
+      status: httpStatus.default(200),
+      /**
+       * Body bytes written before the connection is destroyed. It is capped at
+       * the body length minus one, so the body always arrives incomplete.
+       * @default half of the body, rounded down
+       */
+      keepBytes: z.number().int().nonnegative().optional(),
+    })
+    .strict(),
 ]);
 
 export type Fault = z.infer<typeof FaultSchema>;
 export type FaultInput = z.input<typeof FaultSchema>;
+
+/** HTTP methods of the API that a fault profile can apply to. */
+export const FAULT_PROFILE_METHODS = ['GET', 'POST'] as const;
+
+/**
+ * Fields of `FaultProfile` that are probabilities of one outcome, in the order
+ * in which they take their slices of [0, 1).
+ */
+export const FAULT_PROFILE_RATE_FIELDS = [
+  'serverErrorRate',
+  'rateLimitRate',
+  'dropBeforeRate',
+  'dropAfterRate',
+  'garbageRate',
+  'truncateRate',
+] as const;
+
+export type FaultProfileRateField = (typeof FAULT_PROFILE_RATE_FIELDS)[number];
+
+/**
+ * Allowed excess of the sum of the fault profile rates over 1, so that rates
+ * such as 0.1 + 0.2 + 0.7, whose floating-point sum is 1.0000000000000002, pass.
+ */
+export const RATE_SUM_TOLERANCE = 1e-9;
+
+/** Largest seed: the PRNG state is an unsigned 32-bit integer. */
+export const MAX_FAULT_PROFILE_SEED = 0xffff_ffff;
+
+const rate = z.number().min(0).max(1);
+
+const LatencyRangeSchema = z
+  .object({
+    /** Minimum extra delay, in milliseconds. */
+    min: z.number().int().nonnegative(),
+    /** Maximum extra delay, in milliseconds. */
+    max: z.number().int().nonnegative(),
+  })
+  .strict()
+  .refine((range) => range.min <= range.max, { message: 'min must not be greater than max', path: ['min'] });
+
+/**
+ * Random faults for every API request that the queue of one-shot faults leaves
+ * alone. Each request draws one number from [0, 1). The rates take
+ * consecutive slices of that interval in the order of
+ * `FAULT_PROFILE_RATE_FIELDS`, and a number past the last slice means a
+ * normal response. So the outcomes exclude each other, and the rates must sum
+ * to at most 1.
+ */
+export const FaultProfileSchema = z
+  .object({
+    /** Share of requests that get a response with one of `serverErrorStatuses`. The real handler does not run. @default 0 */
+    serverErrorRate: rate.default(0),
+    /** Statuses of server errors, picked with equal probability. @default [500, 502, 503, 504] */
+    serverErrorStatuses: z
+      .array(z.number().int().min(500).max(599))
+      .min(1)
+      .default([500, 502, 503, 504]),
+    /** Share of requests that get a 429 response with `Retry-After`. The real handler does not run. @default 0 */
+    rateLimitRate: rate.default(0),
+    /** Value of `Retry-After` in 429 responses, in seconds. @default 1 */
+    retryAfterSeconds: z.number().int().nonnegative().default(1),
+    /** Share of requests whose connection is destroyed before the real handler runs. @default 0 */
+    dropBeforeRate: rate.default(0),
+    /**
+     * Share of requests whose connection is destroyed after the real handler
+     * runs, so a launch creates its run but the client gets no response.
+     * @default 0
+     */
+    dropAfterRate: rate.default(0),
+    /**
+     * Share of requests that get a 200 response with `Content-Type: text/html`
+     * and the body `<html>upstream error</html>`. The real handler does not run.
+     * @default 0
+     */
+    garbageRate: rate.default(0),
+    /** Share of requests that get a `truncate` fault with its defaults. @default 0 */
+    truncateRate: rate.default(0),
+    /**
+     * Range of a uniformly drawn delay before each response, in milliseconds,
+     * on top of the `latencyMs` option. @default { min: 0, max: 0 }
+     */
+    latencyMs: LatencyRangeSchema.default({ min: 0, max: 0 }),
+    /** API methods that the profile applies to. @default ['GET', 'POST'] */
+    methods: z.array(z.enum(FAULT_PROFILE_METHODS)).min(1).default([...FAULT_PROFILE_METHODS]),
+    /** Seed of a deterministic PRNG (mulberry32). Without it, draws use `Math.random`. */
+    seed: z.number().int().min(0).max(MAX_FAULT_PROFILE_SEED).optional(),
+  })
+  .strict()
+  .superRefine((profile, context) => {
+    const total = FAULT_PROFILE_RATE_FIELDS.reduce((sum, field) => sum + profile[field], 0);
+    if (total > 1 + RATE_SUM_TOLERANCE) {
+      const terms = FAULT_PROFILE_RATE_FIELDS.filter((field) => profile[field] > 0)
+        .map((field) => `${field} ${profile[field]}`)
+        .join(' + ');
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [],
+        message: `the rates sum to ${total}, more than 1 (${terms}): lower them so that their sum is at most 1`,
+      });
+    }
+  });
+
+export type FaultProfile = z.infer<typeof FaultProfileSchema>;
+export type FaultProfileInput = z.input<typeof FaultProfileSchema>;
+
+/**
+ * Validates a fault profile and fills in every default.
+ * @throws TypeError naming each invalid field
+ */
+export function resolveFaultProfile(input: FaultProfileInput): FaultProfile {
+  const parsed = FaultProfileSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new TypeError(`Invalid fault profile: ${formatZodIssues(parsed.error)}`);
+  }
+  return parsed.data;
+}
 
 /** Options of `createEmulator`, every field optional. */
 export const EmulatorOptionsSchema = z
@@ -259,6 +392,14 @@ export const EmulatorOptionsSchema = z
      * @default false
      */
     echoHeadersInErrors: z.boolean().default(false),
+    /** Random faults for API requests from the start. Without it, only queued faults apply. */
+    faultProfile: FaultProfileSchema.optional(),
+    /**
+     * Number of newest entries that the request log keeps; 0 keeps none. The
+     * ledger of launches is never trimmed.
+     * @default 10000
+     */
+    requestLogLimit: z.number().int().nonnegative().default(10_000),
   })
   .strict()
   .superRefine((options, context) => {

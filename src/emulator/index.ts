@@ -7,8 +7,12 @@ export {
   DEPLOY_MODES,
   EmulatorClusterSchema,
   EmulatorOptionsSchema,
+  FAULT_PROFILE_METHODS,
+  FAULT_PROFILE_RATE_FIELDS,
+  FaultProfileSchema,
   FaultSchema,
   JOB_TYPES,
+  MAX_FAULT_PROFILE_SEED,
   RUN_RESULTS,
   RunAdvanceSchema,
   RunScriptSchema,
@@ -16,6 +20,7 @@ export {
   formatZodIssues,
   loadEmulatorConfigFile,
   resolveEmulatorOptions,
+  resolveFaultProfile,
 } from './config';
 export type {
   ClusterSettings,
@@ -28,10 +33,14 @@ export type {
   Fault,
   FaultInput,
   FaultMatch,
+  FaultProfile,
+  FaultProfileInput,
+  FaultProfileRateField,
   IntegerSettingName,
   RunAdvance,
   RunScript,
   RunScriptInput,
 } from './config';
 export { createEmulator } from './server';
-export type { Emulator, LaunchRecord, RequestLogEntry } from './server';
+export { PROFILE_FAULT_NAMES, PROFILE_GARBAGE_BODY } from './faults';
+export type { Emulator, EmulatorStats, LaunchRecord, RequestLogEntry } from './server';

@@ -1,6 +1,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import ms from 'ms';
-import { DEFAULT_STATUSES, loadEmulatorConfigFile, type EmulatorOptionsInput, type RunScriptInput } from './config';
+import {
+  DEFAULT_STATUSES,
+  MAX_FAULT_PROFILE_SEED,
+  RATE_SUM_TOLERANCE,
+  loadEmulatorConfigFile,
+  type EmulatorOptionsInput,
+  type FaultProfileInput,
+  type FaultProfileRateField,
+  type RunScriptInput,
+} from './config';
 import { createEmulator, type Emulator } from './server';
 
 /**
@@ -21,7 +30,54 @@ interface CliFlags {
   stepPolls?: number;
   result?: 'Success' | 'Failure';
   latency?: number;
+  fault5xxRate?: number;
+  fault429Rate?: number;
+  retryAfter?: number;
+  faultDropBeforeRate?: number;
+  faultDropAfterRate?: number;
+  faultGarbageRate?: number;
+  faultTruncateRate?: number;
+  faultLatency?: { min: number; max: number };
+  seed?: number;
 }
+
+type RateFlagKey =
+  | 'fault5xxRate'
+  | 'fault429Rate'
+  | 'faultDropBeforeRate'
+  | 'faultDropAfterRate'
+  | 'faultGarbageRate'
+  | 'faultTruncateRate';
+
+/** Rate flags with the fault profile field that each one sets, in the field order of `FAULT_PROFILE_RATE_FIELDS`. */
+const RATE_FLAGS: Array<{ flag: string; key: RateFlagKey; field: FaultProfileRateField; description: string }> = [
+  { flag: '--fault-5xx-rate', key: 'fault5xxRate', field: 'serverErrorRate', description: 'that get a 500, 502, 503 or 504 response' },
+  { flag: '--fault-429-rate', key: 'fault429Rate', field: 'rateLimitRate', description: 'that get a 429 response with Retry-After' },
+  {
+    flag: '--fault-drop-before-rate',
+    key: 'faultDropBeforeRate',
+    field: 'dropBeforeRate',
+    description: 'whose connection is closed before the request is handled',
+  },
+  {
+    flag: '--fault-drop-after-rate',
+    key: 'faultDropAfterRate',
+    field: 'dropAfterRate',
+    description: 'whose connection is closed after the request is handled, so a launch still creates its run',
+  },
+  {
+    flag: '--fault-garbage-rate',
+    key: 'faultGarbageRate',
+    field: 'garbageRate',
+    description: 'that get a 200 response with an HTML body',
+  },
+  {
+    flag: '--fault-truncate-rate',
+    key: 'faultTruncateRate',
+    field: 'truncateRate',
+    description: 'whose response body is cut off halfway after the request is handled',
+  },
+];
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -59,6 +115,49 @@ function parsePositiveInteger(value: string): number {
   return Number(value);
 }
 
+function parseRate(value: string): number {
+  const rate = Number(value);
+  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(value) || rate > 1) {
+    throw new InvalidArgumentError(`expected a number from 0 to 1, got ${JSON.stringify(value)}`);
+  }
+  return rate;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seconds)) {
+    throw new InvalidArgumentError(`expected a whole number of seconds, 0 or more, got ${JSON.stringify(value)}`);
+  }
+  return seconds;
+}
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!/^\d+$/.test(value) || seed > MAX_FAULT_PROFILE_SEED) {
+    throw new InvalidArgumentError(`expected an integer from 0 to ${MAX_FAULT_PROFILE_SEED}, got ${JSON.stringify(value)}`);
+  }
+  return seed;
+}
+
+/** Parses `<min>..<max>` or a single duration, which then is both bounds. */
+function parseLatencyRange(value: string): { min: number; max: number } {
+  const expected = 'expected a duration such as 200ms, or a range <min>..<max> such as 50ms..2s with min not above max';
+  const parts = value.split('..');
+  let bounds: number[];
+  try {
+    bounds = parts.map(parseDuration);
+  } catch {
+    throw new InvalidArgumentError(`${expected}, got ${JSON.stringify(value)}`);
+  }
+
+  const min = bounds[0];
+  const max = bounds[1] ?? min;
+  if (parts.length > 2 || min === undefined || max === undefined || min > max) {
+    throw new InvalidArgumentError(`${expected}, got ${JSON.stringify(value)}`);
+  }
+  return { min, max };
+}
+
 function parseStatuses(value: string): string[] {
   const statuses = value.split(',').map((status) => status.trim());
   if (statuses.some((status) => status === '')) {
@@ -70,7 +169,7 @@ function parseStatuses(value: string): string[] {
 }
 
 function buildProgram(): Command {
-  return new Command()
+  const program = new Command()
     .name('hadoop-eco-emulator')
     .description('Serve an emulated Kakao Cloud Hadoop Eco Job Cluster API for tests, demos and benchmarks.')
     .addOption(new Option('--host <host>', 'address to bind to (default: 127.0.0.1)'))
@@ -103,12 +202,68 @@ function buildProgram(): Command {
     )
     .addOption(
       new Option('--latency <duration>', 'delay before every API response, e.g. 200ms (default: 0)').argParser(parseDuration),
+    );
+
+  for (const { flag, description } of RATE_FLAGS) {
+    program.addOption(
+      new Option(`${flag} <rate>`, `share of API requests ${description}, from 0 to 1 (default: 0)`).argParser(parseRate),
+    );
+  }
+
+  return program
+    .addOption(
+      new Option('--retry-after <seconds>', 'Retry-After of the 429 responses of --fault-429-rate, in seconds (default: 1)')
+        .argParser(parseSeconds),
+    )
+    .addOption(
+      new Option(
+        '--fault-latency <range>',
+        'random extra delay before API responses, uniform in <min>..<max> such as 50ms..2s, or one fixed duration (default: 0)',
+      ).argParser(parseLatencyRange),
+    )
+    .addOption(
+      new Option(
+        '--seed <n>',
+        `seed of the random fault draws, an integer from 0 to ${MAX_FAULT_PROFILE_SEED}; the same seed gives the same faults for the same requests (default: unseeded)`,
+      ).argParser(parseSeed),
     )
     .addHelpText(
       'after',
       '\nThe run flags (--statuses, --step, --step-polls, --result) apply to the default run script and to\n' +
-        'every run script that a cluster in the config file sets.',
+        'every run script that a cluster in the config file sets.\n' +
+        '\nThe --fault-* rates share one random draw per API request, so each request gets at most one of\n' +
+        'those faults and the rates must sum to at most 1. They override the faultProfile of the config\n' +
+        'file field by field. A fault queued with POST /_emulator/faults takes precedence over them.',
     );
+}
+
+/** Lays the fault flags over the config file's fault profile. Returns the file's profile when no fault flag is set. */
+function mergeFaultProfile(fileProfile: FaultProfileInput | undefined, flags: CliFlags): FaultProfileInput | undefined {
+  const overrides: FaultProfileInput = {};
+  for (const { key, field } of RATE_FLAGS) {
+    const rate = flags[key];
+    if (rate !== undefined) overrides[field] = rate;
+  }
+  if (flags.retryAfter !== undefined) overrides.retryAfterSeconds = flags.retryAfter;
+  if (flags.faultLatency !== undefined) overrides.latencyMs = flags.faultLatency;
+  if (flags.seed !== undefined) overrides.seed = flags.seed;
+
+  if (Object.keys(overrides).length === 0) return fileProfile;
+  return { ...fileProfile, ...overrides };
+}
+
+/**
+ * Returns an error message naming the rate flags when their rates alone sum
+ * to more than 1. A sum that exceeds 1 only with the config file's rates is
+ * reported by the option validation, which names the profile fields.
+ */
+function checkRateFlagSum(flags: CliFlags): string | undefined {
+  const given = RATE_FLAGS.filter(({ key }) => flags[key] !== undefined);
+  const total = given.reduce((sum, { key }) => sum + (flags[key] ?? 0), 0);
+  if (total <= 1 + RATE_SUM_TOLERANCE) return undefined;
+
+  const terms = given.map(({ flag, key }) => `${flag} ${flags[key]}`).join(' + ');
+  return `error: the fault rates sum to ${total}, more than 1 (${terms}): lower them so that their sum is at most 1`;
 }
 
 /** Lays the flags over the config file's options. Defaults are left to `createEmulator`, except the CLI's port. */
@@ -124,6 +279,7 @@ function mergeOptions(fileOptions: EmulatorOptionsInput, flags: CliFlags): Emula
     host: flags.host ?? fileOptions.host ?? '127.0.0.1',
     port: flags.port ?? fileOptions.port ?? DEFAULT_CLI_PORT,
     latencyMs: flags.latency ?? fileOptions.latencyMs,
+    faultProfile: mergeFaultProfile(fileOptions.faultProfile, flags),
     defaultRun: { ...fileOptions.defaultRun, ...runOverrides },
     clusters: fileOptions.clusters?.map((cluster) =>
       cluster.run === undefined ? cluster : { ...cluster, run: { ...cluster.run, ...runOverrides } },
@@ -148,10 +304,15 @@ async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   await program.parseAsync(argv);
   const flags = program.opts<CliFlags>();
+  const rateSumError = checkRateFlagSum(flags);
+  if (rateSumError !== undefined) program.error(rateSumError);
 
   const fileOptions = flags.config === undefined ? {} : await loadEmulatorConfigFile(flags.config);
   const emulator = await createEmulator(mergeOptions(fileOptions, flags));
   console.log(describeEmulator(emulator));
+  if (emulator.options.faultProfile !== undefined) {
+    console.log(`Hadoop Eco emulator fault profile: ${JSON.stringify(emulator.options.faultProfile)}`);
+  }
 
   const stop = (signal: NodeJS.Signals) => {
     console.log(`Hadoop Eco emulator received ${signal}, stopping`);

@@ -15,6 +15,7 @@ import {
   SETTING_RANGES,
   formatZodIssues,
   resolveEmulatorOptions,
+  resolveFaultProfile,
   type ClusterSettings,
   type EmulatorCluster,
   type EmulatorClusterInput,
@@ -22,9 +23,13 @@ import {
   type EmulatorOptionsInput,
   type Fault,
   type FaultInput,
+  type FaultProfile,
+  type FaultProfileInput,
   type IntegerSettingName,
   type RunScript,
 } from './config';
+import { FaultProfileSampler, planQueuedFault, type PlannedFault, type ProfileDraw } from './faults';
+import { jsonReply, sendReply, sendTruncatedReply, type Reply } from './reply';
 
 /**
  * An HTTP server that imitates the Kakao Cloud Hadoop Eco Job Cluster API. It
@@ -33,7 +38,8 @@ import {
  * documented header checks, body ranges and response shapes.
  *
  * Each cluster has at most one active run, which moves through a scripted
- * status sequence. Tests can inject faults and read a ledger of launches.
+ * status sequence. Tests can queue one-shot faults, set a profile of random
+ * faults, and read a ledger of launches and counters.
  * Admin endpoints under `/_emulator/` need no authentication, so the server
  * binds to loopback by default.
  */
@@ -55,10 +61,31 @@ export interface RequestLogEntry {
   method: string;
   /** Request target: path and query string. */
   path: string;
-  /** HTTP status sent, or `dropped` when an injected fault destroyed the connection. */
+  /**
+   * HTTP status sent, or `dropped` when an injected fault destroyed the
+   * connection before a status line. A truncated response has the status it sent.
+   */
   status: number | 'dropped';
   /** Time the request arrived, as an ISO 8601 string. */
   at: string;
+  /** Name of the fault applied to the request, as counted in `EmulatorStats.faults`. Absent without a fault. */
+  fault?: string;
+}
+
+/** Counters since start or the last reset. */
+export interface EmulatorStats {
+  /** API requests received, admin requests not included. The request log limit does not apply. */
+  requests: number;
+  /** Launches that created a run, the same as `launchCount()`. */
+  launches: number;
+  /**
+   * Faults applied, by name. Queued faults count under their `kind` ('status',
+   * 'drop', 'delay', 'garbage', 'truncate'). Fault profile outcomes count
+   * under 'server-error', 'rate-limit', 'drop-before', 'drop-after', 'garbage'
+   * and 'truncate', so 'garbage' and 'truncate' add up both sources. Profile
+   * latency is not counted. Names that never occurred are absent.
+   */
+  faults: Record<string, number>;
 }
 
 /** A running emulator. */
@@ -74,11 +101,13 @@ export interface Emulator {
   /** Counts the launches that created a run, on one cluster or on all. */
   launchCount(clusterId?: string): number;
   /**
-   * Returns copies of every API request since start or the last reset, oldest
-   * first. Admin requests are not included. The log, like the ledger, grows
-   * until `reset()`, so long benchmarks should reset between phases.
+   * Returns copies of the newest API requests since start or the last reset,
+   * at most `options.requestLogLimit` of them, oldest first. Admin requests
+   * are not included.
    */
   requestLog(): RequestLogEntry[];
+  /** Returns the counters of requests, launches and faults since start or the last reset. */
+  stats(): EmulatorStats;
   /**
    * Queues a fault for the next matching API requests.
    * @throws TypeError naming each invalid field
@@ -87,13 +116,25 @@ export interface Emulator {
   /** Removes every queued fault. */
   clearFaults(): void;
   /**
+   * Replaces the fault profile, or removes it when `profile` is undefined. A
+   * seeded profile starts its sequence anew each time it is set.
+   * @throws TypeError naming each invalid field, or the rates when they sum to more than 1
+   */
+  setFaultProfile(profile: FaultProfileInput | undefined): void;
+  /** Returns a copy of the fault profile in force with every default filled in, or undefined without one. */
+  faultProfile(): FaultProfile | undefined;
+  /**
    * Adds a cluster or replaces the one with the same ID. A replaced cluster
    * gets the new stored settings but keeps its active run, so it stays busy
    * until that run ends.
    * @throws TypeError naming each invalid field
    */
   upsertCluster(cluster: EmulatorClusterInput): void;
-  /** Clears the ledger, runs, faults and request log, and restores the clusters of `options`. */
+  /**
+   * Clears the ledger, runs, queued faults, request log and counters, and
+   * restores the clusters and the fault profile of `options`. A profile set
+   * at runtime is dropped, and a seeded profile starts its sequence anew.
+   */
   reset(): void;
   /** Stops the server and closes every connection, idle keep-alive ones included. */
   close(): Promise<void>;
@@ -114,13 +155,6 @@ const LAUNCH_FIELDS = [
   'userTaskExecOpts',
   'userTaskExecParams',
 ] as const;
-
-/** A response that is built but not sent yet, so that a fault can still drop it. */
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 interface RunState {
   requestId: string;
@@ -155,38 +189,6 @@ interface ApiRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
-}
-
-// ---------------------------------------------------------------------------
-// Replies
-
-function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify(body),
-  };
-}
-
-function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-}
-
-function faultReply(fault: Extract<Fault, { kind: 'status' | 'garbage' }>): Reply {
-  if (fault.kind === 'garbage') {
-    return { status: fault.status, headers: { 'content-type': fault.contentType }, body: fault.body };
-  }
-
-  const extraHeaders = lowerCaseKeys(fault.headers ?? {});
-  if (fault.body === undefined) {
-    const message = `Fault injected by the emulator: HTTP ${fault.status}`;
-    return jsonReply(fault.status, { code: fault.status, message }, extraHeaders);
-  }
-  if (typeof fault.body === 'string') {
-    const headers = { 'content-type': 'text/plain; charset=utf-8', ...extraHeaders };
-    return { status: fault.status, headers, body: fault.body };
-  }
-  return jsonReply(fault.status, fault.body, extraHeaders);
 }
 
 // ---------------------------------------------------------------------------
@@ -397,13 +399,20 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** State of the emulated API: clusters, runs, ledger, faults and request log. It does no socket I/O. */
+/**
+ * State of the emulated API: clusters, runs, ledger, faults, fault profile,
+ * request log and counters. It does no socket I/O.
+ */
 class EmulatorState {
   private clusters = new Map<string, ClusterState>();
   private runs = new Map<string, RunState>();
   private launches: LaunchRecord[] = [];
   private faults: Fault[] = [];
-  readonly requests: RequestLogEntry[] = [];
+  private profileSampler: FaultProfileSampler | undefined;
+  /** Newest request log entries. It holds up to twice `requestLogLimit` entries between trims. */
+  private requests: RequestLogEntry[] = [];
+  private requestCount = 0;
+  private faultCounts = new Map<string, number>();
 
   constructor(private readonly options: EmulatorOptions) {
     this.reset();
@@ -417,7 +426,56 @@ class EmulatorState {
     this.runs.clear();
     this.launches = [];
     this.faults = [];
-    this.requests.length = 0;
+    this.setFaultProfile(this.options.faultProfile);
+    this.requests = [];
+    this.requestCount = 0;
+    this.faultCounts.clear();
+  }
+
+  /** Adds an entry to the request log. The caller may still update the entry's status and fault afterwards. */
+  recordRequest(entry: RequestLogEntry): void {
+    this.requestCount += 1;
+    const limit = this.options.requestLogLimit;
+    if (limit === 0) return;
+
+    this.requests.push(entry);
+    // Trimming in batches costs amortized O(1) per request, where trimming
+    // one entry at a time would copy the whole log on every request.
+    if (this.requests.length >= 2 * limit) {
+      this.requests = this.requests.slice(-limit);
+    }
+  }
+
+  requestLog(): RequestLogEntry[] {
+    const start = Math.max(0, this.requests.length - this.options.requestLogLimit);
+    return this.requests.slice(start).map((entry) => ({ ...entry }));
+  }
+
+  countFault(name: string): void {
+    this.faultCounts.set(name, (this.faultCounts.get(name) ?? 0) + 1);
+  }
+
+  stats(): EmulatorStats {
+    return {
+      requests: this.requestCount,
+      launches: this.launches.length,
+      faults: Object.fromEntries(this.faultCounts),
+    };
+  }
+
+  /** Replaces the fault profile with an already validated one, which starts a new PRNG sequence. */
+  setFaultProfile(profile: FaultProfile | undefined): void {
+    this.profileSampler = profile === undefined ? undefined : new FaultProfileSampler(structuredClone(profile));
+  }
+
+  faultProfile(): FaultProfile | undefined {
+    return this.profileSampler === undefined ? undefined : structuredClone(this.profileSampler.profile);
+  }
+
+  /** Draws the outcome of one request from the fault profile, or returns undefined when no profile applies to it. */
+  drawProfile(method: string): ProfileDraw | undefined {
+    if (this.profileSampler === undefined || !this.profileSampler.appliesTo(method)) return undefined;
+    return this.profileSampler.draw();
   }
 
   putCluster(config: EmulatorCluster): void {
@@ -682,11 +740,6 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendReply(response: ServerResponse, reply: Reply): void {
-  response.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
-  response.end(reply.body);
-}
-
 /** Returns a 405 response unless `method` is one of `allowed`. */
 function rejectMethod(method: string, pathname: string, allowed: string[]): Reply | undefined {
   if (allowed.includes(method)) return undefined;
@@ -753,7 +806,11 @@ class EmulatorServer implements Emulator {
   }
 
   requestLog(): RequestLogEntry[] {
-    return this.state.requests.map((entry) => ({ ...entry }));
+    return this.state.requestLog();
+  }
+
+  stats(): EmulatorStats {
+    return this.state.stats();
   }
 
   injectFault(fault: FaultInput): void {
@@ -764,6 +821,14 @@ class EmulatorServer implements Emulator {
 
   clearFaults(): void {
     this.state.clearFaults();
+  }
+
+  setFaultProfile(profile: FaultProfileInput | undefined): void {
+    this.state.setFaultProfile(profile === undefined ? undefined : resolveFaultProfile(profile));
+  }
+
+  faultProfile(): FaultProfile | undefined {
+    return this.state.faultProfile();
   }
 
   upsertCluster(cluster: EmulatorClusterInput): void {
@@ -799,10 +864,15 @@ class EmulatorServer implements Emulator {
     const at = new Date().toISOString();
     // The status stays 'dropped' unless a response is sent.
     const logEntry: RequestLogEntry = { method, path: request.url ?? '/', status: 'dropped', at };
-    this.state.requests.push(logEntry);
+    this.state.recordRequest(logEntry);
 
     const route = parseApiRoute(url.pathname);
-    const fault = this.state.takeFault(method, route);
+    // A queued fault wins over the fault profile, which then does not draw
+    // for this request, so a seeded sequence is the same with or without
+    // queued faults in between.
+    const queuedFault = this.state.takeFault(method, route);
+    const profileDraw = queuedFault === undefined ? this.state.drawProfile(method) : undefined;
+    const fault: PlannedFault | undefined = queuedFault === undefined ? profileDraw?.fault : planQueuedFault(queuedFault);
 
     let body: string;
     try {
@@ -814,22 +884,29 @@ class EmulatorServer implements Emulator {
       return;
     }
 
+    if (fault !== undefined) {
+      this.state.countFault(fault.name);
+      logEntry.fault = fault.name;
+    }
     if (this.options.latencyMs > 0) {
       await sleep(this.options.latencyMs, undefined, { signal: this.closing.signal });
     }
+    if (profileDraw !== undefined && profileDraw.latencyMs > 0) {
+      await sleep(profileDraw.latencyMs, undefined, { signal: this.closing.signal });
+    }
 
-    if (fault?.kind === 'drop' && fault.when === 'before') {
+    const plan = fault?.plan;
+    if (plan?.action === 'drop' && plan.when === 'before') {
       request.socket.destroy();
       return;
     }
-    if (fault?.kind === 'status' || fault?.kind === 'garbage') {
-      const reply = faultReply(fault);
-      logEntry.status = reply.status;
-      sendReply(response, reply);
+    if (plan?.action === 'reply') {
+      logEntry.status = plan.reply.status;
+      sendReply(response, plan.reply);
       return;
     }
-    if (fault?.kind === 'delay') {
-      await sleep(fault.ms, undefined, { signal: this.closing.signal });
+    if (plan?.action === 'delay') {
+      await sleep(plan.ms, undefined, { signal: this.closing.signal });
     }
 
     const reply = this.state.handle({
@@ -840,8 +917,13 @@ class EmulatorServer implements Emulator {
       headers: request.headers,
       body,
     });
-    if (fault?.kind === 'drop' && fault.when === 'after') {
+    if (plan?.action === 'drop') {
       request.socket.destroy();
+      return;
+    }
+    if (plan?.action === 'truncate') {
+      logEntry.status = plan.status;
+      sendTruncatedReply(response, { ...reply, status: plan.status }, plan.keepBytes);
       return;
     }
     logEntry.status = reply.status;
@@ -879,6 +961,12 @@ class EmulatorServer implements Emulator {
         return jsonReply(201, { pendingFaults: this.state.pendingFaults() });
       });
     }
+    if (path === 'fault-profile') {
+      return rejectMethod(method, pathname, ['GET', 'PUT', 'DELETE']) ?? this.adminFaultProfile(method, body);
+    }
+    if (path === 'stats') {
+      return rejectMethod(method, pathname, ['GET']) ?? jsonReply(200, this.state.stats());
+    }
     if (path === 'reset') {
       const rejected = rejectMethod(method, pathname, ['POST']);
       if (rejected !== undefined) return rejected;
@@ -891,8 +979,24 @@ class EmulatorServer implements Emulator {
 
     const message =
       `No admin endpoint at ${pathname}: use GET /_emulator/ledger, POST or DELETE /_emulator/faults, ` +
+      'GET, PUT or DELETE /_emulator/fault-profile, GET /_emulator/stats, ' +
       'POST /_emulator/reset or PUT /_emulator/clusters/{clusterId}';
     return jsonReply(404, { code: 404, message });
+  }
+
+  /** Serves `/_emulator/fault-profile`. Every method returns `{ faultProfile }`, which is null without a profile. */
+  private adminFaultProfile(method: string, body: string): Reply {
+    if (method === 'DELETE') {
+      this.setFaultProfile(undefined);
+      return jsonReply(200, { faultProfile: null });
+    }
+    if (method === 'PUT') {
+      return this.adminParse(body, 'fault profile', (json) => {
+        this.setFaultProfile(json as FaultProfileInput);
+        return jsonReply(200, { faultProfile: this.faultProfile() });
+      });
+    }
+    return jsonReply(200, { faultProfile: this.faultProfile() ?? null });
   }
 
   private adminPutCluster(clusterId: string, body: string): Reply {
