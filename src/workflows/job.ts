@@ -63,7 +63,9 @@ export async function hadoopEcoJob(rawInput: unknown): Promise<JobResult> {
   } catch (error) {
     if (isCancellation(error)) {
       progress.phase = 'cancelled';
-      throw cancelled(progress);
+      const failure = cancelled(progress);
+      progress.failure = failure.message;
+      throw failure;
     }
     progress.phase = 'failed';
     progress.failure = error instanceof Error ? error.message : String(error);
@@ -209,5 +211,7 @@ function cancelled(progress: JobProgress): CancelledFailure {
     ? `workflow cancelled; run ${progress.requestId} continues on cluster ${progress.clusterId} because the API cannot cancel it (last status: ${progress.lastStatus ?? 'none read'})`
     : `workflow cancelled before a launch; nothing was started on cluster ${progress.clusterId}`;
   log.warn(message, { clusterId: progress.clusterId, requestId: progress.requestId ?? null });
-  return new CancelledFailure(message, [{ clusterId: progress.clusterId, requestId: progress.requestId ?? null, lastStatus: progress.lastStatus ?? null }]);
+  // NOTE: SDK 1.24 drops the message and details of a workflow's own CancelledFailure, so callers read
+  // the message from the `status` query (its `failure` field) or from this log line.
+  return new CancelledFailure(message);
 }

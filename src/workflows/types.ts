@@ -46,7 +46,7 @@ export interface JobProgress {
   launchedAt?: string;
   lastPollAt?: string;
   nextPollAt?: string;
-  /** Failure message, when `phase` is `failed`. */
+  /** Failure message when `phase` is `failed`; when it is `cancelled`, what happens to the run. */
   failure?: string;
   /** Number of earlier executions of this workflow that continued as new. */
   continuedCount?: number;
