@@ -1,8 +1,18 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ApplicationFailure, Client, Connection, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { Command, InvalidArgumentError } from 'commander';
+import {
+  ApplicationFailure,
+  Client,
+  Connection,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { detectLocale, displayWidth, type Messages, messagesFor } from './cli-messages';
 import { FailureType } from './failures';
 import { type JobInput, parseJobInput } from './workflows/input';
@@ -21,9 +31,13 @@ export const ExitCode = {
   Unavailable: 4,
 } as const;
 
-/** Builds a readable workflow ID such as `hadoop-eco-58ceed05-…-20261204T101500Z`. */
+/**
+ * Builds a readable workflow ID such as `hadoop-eco-58ceed05-…-20261204T101500123Z-3f9a`;
+ * the random suffix keeps two starts in the same millisecond apart.
+ */
 export function jobWorkflowId(clusterId: string, now: Date = new Date()): string {
-  return `hadoop-eco-${clusterId}-${now.toISOString().replace(/[-:]|\.\d+/g, '')}`;
+  const suffix = Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
+  return `hadoop-eco-${clusterId}-${now.toISOString().replace(/[-:.]/g, '')}-${suffix}`;
 }
 
 export interface StartJobOptions {
@@ -58,6 +72,7 @@ export type ProgressEvent =
   | { kind: 'launched'; progress: JobProgress }
   | { kind: 'status'; progress: JobProgress }
   | { kind: 'finishing'; progress: JobProgress }
+  | { kind: 'launch-retry'; progress: JobProgress }
   | { kind: 'no-worker' };
 
 /**
@@ -78,6 +93,7 @@ export async function followJob(
 
   let last: JobProgress | undefined;
   const report = (progress: JobProgress) => {
+    if (progress.launchAttempts && progress.launchAttempts !== last?.launchAttempts) onEvent({ kind: 'launch-retry', progress });
     if (progress.requestId && !last?.requestId) onEvent({ kind: 'launched', progress });
     if (progress.lastStatus && progress.lastStatus !== last?.lastStatus) onEvent({ kind: 'status', progress });
     if (progress.phase === 'finishing' && last?.phase !== 'finishing') onEvent({ kind: 'finishing', progress });
@@ -133,6 +149,8 @@ export function formatProgress(event: ProgressEvent, messages: Messages, taskQue
       return `${time}  ${messages.statusChanged(event.progress.lastStatus ?? '?', event.progress.pollCount)}`;
     case 'finishing':
       return `${time}  ${messages.finishing}`;
+    case 'launch-retry':
+      return `${time}  ${messages.launchRetry(event.progress.launchAttempts ?? 0, event.progress.lastLaunchFailure ?? '?')}`;
     case 'no-worker':
       return `${time}  ${messages.noWorkerYet(taskQueue)}`;
     default:
@@ -244,7 +262,8 @@ function mergeDefined(fromFile: unknown, flags: Record<string, unknown>): unknow
 }
 
 function readInputFile(path: string): Record<string, unknown> {
-  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  // Editors on Windows may start the file with a byte order mark, which JSON.parse rejects.
+  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('expected a JSON object');
   }
@@ -335,32 +354,57 @@ async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.P
   }
 
   try {
-    const client = new Client({ connection, namespace: options.namespace });
-    const handle = await startJob(client, input as JobInput, { taskQueue: options.taskQueue, workflowId: options.workflowId });
-    const runId = handle.firstExecutionRunId;
-    const uiLink = env.TEMPORAL_UI_URL
-      ? `${env.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(handle.workflowId)}/${runId}/history`
-      : undefined;
-    const progressOut = options.json ? out.stderr : out.stdout;
-    progressOut(messages.started(handle.workflowId, options.taskQueue));
-    if (uiLink) progressOut(`${messages.webUi}: ${uiLink}`);
-    if (!options.wait) {
-      if (options.json) out.stdout(JSON.stringify({ workflowId: handle.workflowId, runId }));
-      return ExitCode.Success;
-    }
-
-    const extra: Record<string, string> = { [messages.labels.workflow]: handle.workflowId };
-    if (uiLink) extra[messages.webUi] = uiLink;
-    try {
-      const result = await followJob(handle, (event) => progressOut(formatProgress(event, messages, options.taskQueue)));
-      out.stdout(options.json ? JSON.stringify(result, null, 2) : formatResult(result, messages, extra));
-      return result.requestResult === 'Success' ? ExitCode.Success : ExitCode.RunFailed;
-    } catch (error) {
-      return reportWorkflowFailure(error, messages, options.json === true, out, extra);
-    }
+    return await startAndFollow(connection, input as JobInput, options, messages, env, out);
+  } catch (error) {
+    return reportClientError(error, options, messages, out);
   } finally {
     await connection.close();
   }
+}
+
+async function startAndFollow(connection: Connection, input: JobInput, options: RunOptions, messages: Messages, env: NodeJS.ProcessEnv, out: CliOutput): Promise<number> {
+  const client = new Client({ connection, namespace: options.namespace });
+  const handle = await startJob(client, input, { taskQueue: options.taskQueue, workflowId: options.workflowId });
+  const runId = handle.firstExecutionRunId;
+  const uiLink = env.TEMPORAL_UI_URL
+    ? `${env.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(handle.workflowId)}/${runId}/history`
+    : undefined;
+  const progressOut = options.json ? out.stderr : out.stdout;
+  progressOut(messages.started(handle.workflowId, options.taskQueue));
+  if (uiLink) progressOut(`${messages.webUi}: ${uiLink}`);
+  if (!options.wait) {
+    if (options.json) out.stdout(JSON.stringify({ workflowId: handle.workflowId, runId }));
+    return ExitCode.Success;
+  }
+
+  const extra: Record<string, string> = { [messages.labels.workflow]: handle.workflowId };
+  if (uiLink) extra[messages.webUi] = uiLink;
+  try {
+    const result = await followJob(handle, (event) => progressOut(formatProgress(event, messages, options.taskQueue)));
+    out.stdout(options.json ? JSON.stringify(result, null, 2) : formatResult(result, messages, extra));
+    return result.requestResult === 'Success' ? ExitCode.Success : ExitCode.RunFailed;
+  } catch (error) {
+    return reportWorkflowFailure(error, messages, options.json === true, out, extra);
+  }
+}
+
+/** Reports an error from Temporal other than a failed workflow, and picks the exit code. */
+function reportClientError(error: unknown, options: RunOptions, messages: Messages, out: CliOutput): number {
+  if (error instanceof WorkflowExecutionAlreadyStartedError) {
+    out.stderr(messages.alreadyStarted(error.workflowId));
+    return ExitCode.Usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (isGrpcServiceError(error) || error instanceof ServiceError) {
+    const code = isGrpcServiceError(error) ? error.code : (error.cause as { code?: number } | undefined)?.code;
+    // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server went away or does not answer.
+    if (code === 14 || code === 4) {
+      out.stderr(messages.cannotConnect(options.address, message));
+      return ExitCode.Unavailable;
+    }
+  }
+  out.stderr(messages.clientFailed(message));
+  return ExitCode.WorkflowFailed;
 }
 
 function reportWorkflowFailure(error: unknown, messages: Messages, json: boolean, out: CliOutput, extra: Record<string, string>): number {
@@ -392,8 +436,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    const code = (error as { exitCode?: number }).exitCode;
-    return code === 0 ? ExitCode.Success : ExitCode.Usage;
+    if (!(error instanceof CommanderError)) {
+      out.stderr(messages.clientFailed(error instanceof Error ? error.message : String(error)));
+      return ExitCode.WorkflowFailed;
+    }
+    // commander has already printed its message.
+    return error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
   }
   return exitCode();
 }

@@ -79,24 +79,47 @@ async function main(argv: string[]): Promise<void> {
       openApiKeys: { [DEMO_CLUSTER_ID]: 'emulator-open-api-key' },
     },
   });
-  Runtime.install({ logger: new DefaultLogger('WARN', jsonLogFunction(credentials.secrets())) });
+  // The demo handles SIGINT and SIGTERM itself: the runtime's own handler would shut the SDK core down
+  // before the teardown below could stop the dev server that the core started.
+  Runtime.install({ logger: new DefaultLogger('WARN', jsonLogFunction(credentials.secrets())), shutdownSignals: [] });
 
   const executable = devServerExecutable();
   const port = await freePort(7233);
   const uiPort = await freePort(8233);
   say(messages.demo.startingTemporal(describeExecutable(executable)));
-  const environment = await TestWorkflowEnvironment.createLocal({
-    server: { executable, ip: '127.0.0.1', port, ui: true, uiPort, log: { format: 'pretty', level: 'error' } },
-  });
+  const starting = (async () => {
+    const environment = await TestWorkflowEnvironment.createLocal({
+      server: { executable, ip: '127.0.0.1', port, ui: true, uiPort, log: { format: 'pretty', level: 'error' } },
+    });
+    const created = await createHadoopEcoWorker({
+      connection: environment.nativeConnection,
+      taskQueue: DEMO_TASK_QUEUE,
+      credentials,
+      endpoints: new EndpointRegistry({ emulator: emulator.url }),
+    }).catch(async (error: unknown) => {
+      await environment.teardown();
+      throw error;
+    });
+    return { environment, ...created };
+  })();
+
+  // Ctrl+C also reaches the dev server, which shares this process group, so startup cannot finish after it.
+  const started = await Promise.race([starting, stopped.then((signal) => ({ signal }))]);
+  if ('signal' in started) {
+    // A dev server that got no signal of its own would outlive the demo: wait a little for it to come up, then stop it.
+    const giveUp = new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref());
+    // The worker never ran, so it needs no shutdown; its connection pool and the server do.
+    const teardown = starting.then(async ({ environment, close }) => {
+      await close();
+      await environment.teardown();
+    });
+    await Promise.race([teardown.catch(() => undefined), giveUp]);
+    await emulator.close();
+    throw new DemoStopped(messages.demo.stopped(started.signal));
+  }
+  const { environment, worker, close } = started;
   const uiUrl = `http://127.0.0.1:${uiPort}`;
   say(messages.demo.temporal(environment.address, uiUrl));
-
-  const { worker, close } = await createHadoopEcoWorker({
-    connection: environment.nativeConnection,
-    taskQueue: DEMO_TASK_QUEUE,
-    credentials,
-    endpoints: new EndpointRegistry({ emulator: emulator.url }),
-  });
   const workerRun = worker.run();
 
   try {
@@ -118,7 +141,6 @@ async function main(argv: string[]): Promise<void> {
       await stopped;
     }
   } finally {
-    // The SDK runtime already started the shutdown when a signal stopped the demo.
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
     await close();

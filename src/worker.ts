@@ -1,7 +1,7 @@
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Dispatcher } from 'undici';
 import { type CredentialProvider, createActivities, loadCredentialsFromEnvironment } from './activities';
-import { createHadoopEcoAgent, EndpointRegistry, parseEndpointList, redactAndTruncate } from './hadoop-eco';
+import { createHadoopEcoAgent, EndpointRegistry, parseEndpointList, redactAndTruncate, REGION_BASE_URLS } from './hadoop-eco';
 import { DEFAULT_TASK_QUEUE } from './workflows/types';
 
 
@@ -101,6 +101,16 @@ export function readWorkerEnvironment(env: NodeJS.ProcessEnv = process.env): Wor
   };
 }
 
+/** Makes values that JSON.stringify would drop or reject readable in a log line. */
+function logValue(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Error) {
+    const type = (value as { type?: unknown }).type;
+    return { name: value.name, message: value.message, ...(typeof type === 'string' ? { type } : {}), ...(value.cause ? { cause: value.cause } : {}) };
+  }
+  return value;
+}
+
 /**
  * Returns a log function that writes one JSON object per line to stdout,
  * with every known secret redacted from the message and metadata.
@@ -112,7 +122,7 @@ export function jsonLogFunction(secrets: readonly string[]) {
       level: entry.level,
       message: entry.message,
       ...entry.meta,
-    }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    }, logValue);
     process.stdout.write(`${redactAndTruncate(line, secrets, Number.MAX_SAFE_INTEGER)}\n`);
   };
 }
@@ -123,11 +133,17 @@ async function main(): Promise<void> {
   const logger = new DefaultLogger(settings.logLevel, jsonLogFunction(credentials.secrets()));
   Runtime.install({ logger });
 
-  const connection = await NativeConnection.connect({
-    address: settings.address,
-    tls: settings.tls ? true : undefined,
-    apiKey: settings.apiKey,
-  });
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address: settings.address, tls: settings.tls ? true : undefined, apiKey: settings.apiKey });
+  } catch (error) {
+    throw new Error(`cannot connect to Temporal at ${settings.address} (TEMPORAL_ADDRESS): ${(error as Error).message.split('\n')[0]}`);
+  }
+  for (const region of Object.keys(REGION_BASE_URLS)) {
+    if (settings.endpoints.baseUrl(region) !== REGION_BASE_URLS[region as keyof typeof REGION_BASE_URLS]) {
+      logger.warn('HADOOP_ECO_ENDPOINTS replaces the base URL of a region', { region, baseUrl: settings.endpoints.baseUrl(region) });
+    }
+  }
   const { worker, close } = await createHadoopEcoWorker({
     connection,
     namespace: settings.namespace,

@@ -144,6 +144,17 @@ describe('hadoop-eco-job CLI', () => {
     expect(outcome.stderr).toContain('입력이 올바르지 않습니다');
   });
 
+  test('a workflow ID already running exits 2', async () => {
+    const workflowId = `cli-duplicate-${Date.now()}`;
+    const first = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '5s', '--workflow-id', workflowId, '--no-wait']);
+    const second = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '5s', '--workflow-id', workflowId, '--no-wait']);
+
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`a workflow with ID ${workflowId} is already running`);
+    await temporal.client.workflow.getHandle(workflowId).result();
+  });
+
   test('an unreachable Temporal exits 4', async () => {
     const outcome = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--address', '127.0.0.1:1']);
     expect(outcome.code).toBe(4);

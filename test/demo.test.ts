@@ -16,7 +16,7 @@ describe('npm run demo', () => {
     expect(outcome.stdout).toMatch(/launched run req-[0-9a-f]{32} on cluster demo-spark-cluster/);
     expect(outcome.stdout).toContain('status: Terminate');
     expect(outcome.stdout).toContain('Run succeeded');
-    expect(outcome.stdout).toMatch(/Web UI\s+http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/hadoop-eco-58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf-\d{8}T\d{6}Z\/[0-9a-f-]+\/history/);
+    expect(outcome.stdout).toMatch(/Web UI\s+http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/hadoop-eco-58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf-\d{8}T\d{9}Z-[0-9a-f]{4}\/[0-9a-f-]+\/history/);
     expect(outcome.stdout).toContain('"cluster_name": "demo-spark-cluster"');
     expect(outcome.stdout).toContain('userTaskExecParams="-sparkApplicationParams=testParams"');
   }, 120_000);

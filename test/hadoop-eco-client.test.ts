@@ -188,6 +188,42 @@ describe('HadoopEcoClient against the emulator', () => {
     }
   });
 
+  test('secrets are redacted in their JSON-escaped form too', async () => {
+    const secret = 'quote"and\\backslash';
+    const echoing = await createEmulator({ echoHeadersInErrors: true, credentials: { accessKeyId: 'id-1', accessKeySecret: secret }, clusters: [{ clusterId: CLUSTER, clusterName: 'c', openApiKey: 'cluster-key-1' }] });
+    const echoClient = new HadoopEcoClient({ baseUrl: echoing.url });
+    try {
+      const error = (await rejectionOf(echoClient.launch(CLUSTER, {}, { accessKeyId: 'id-1', accessKeySecret: secret, openApiKey: 'wrong-key-0002' }))) as ForbiddenError;
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect(error.bodyExcerpt).not.toContain(JSON.stringify(secret).slice(1, -1));
+      expect(error.bodyExcerpt).not.toContain('wrong-key-0002');
+      expect(error.message).not.toContain('backslash');
+    } finally {
+      await echoClient.close();
+      await echoing.close();
+    }
+  });
+
+  test('a status for another request ID is an invalid response', async () => {
+    const { requestId } = await client.launch(CLUSTER, {}, credentials);
+    emulator.injectFault({ kind: 'garbage', body: JSON.stringify({ clusterId: CLUSTER, clusterName: 'x', requestId: 'req-other', requestStatus: 'Terminate' }) });
+
+    const error = await rejectionOf(client.getStatus(CLUSTER, requestId, credentials));
+
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain('req-other');
+  });
+
+  test('a body cut off mid-way is an invalid response with what arrived', async () => {
+    emulator.injectFault({ kind: 'truncate', keepBytes: 10 });
+    const error = (await rejectionOf(client.launch(CLUSTER, {}, credentials))) as InvalidResponseError;
+
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.status).toBe(200);
+    expect(error.message).toContain('cut off after 10 bytes');
+    expect(error.bodyExcerpt).toHaveLength(10);
+  });
+
   test('a dropped connection is a network error after connect', async () => {
     emulator.injectFault({ kind: 'drop', when: 'before' });
     const error = await rejectionOf(client.launch(CLUSTER, {}, credentials));

@@ -69,6 +69,8 @@ describe('job input schema', () => {
     ['clusterId with a slash', { clusterId: '../admin' }, 'clusterId: may contain only'],
     ['region with a URL', { region: 'https://example.invalid' }, 'region: expected a region'],
     ['unparseable duration', { runTimeout: 'soon' }, 'runTimeout: "soon" is not a duration'],
+    ['empty duration', { runTimeout: '' }, 'runTimeout: "" is not a duration'],
+    ['blank poll interval', { pollInterval: { initial: '   ' } }, 'pollInterval.initial: "   " is not a duration'],
     ['run timeout too short', { runTimeout: '10s' }, 'runTimeout: must be from 1 minute to 30 days'],
     ['initial above maximum', { pollInterval: { initial: '10m', maximum: '1m' } }, 'pollInterval.initial: initial must not exceed maximum'],
     ['empty terminal list', { terminalStatuses: [] }, 'terminalStatuses: must list at least one status'],
@@ -82,6 +84,11 @@ describe('job input schema', () => {
 
   test.each([null, 'text', 42, []])('non-object input %p is rejected', (raw) => {
     expect(parseJobInput(raw).ok).toBe(false);
+  });
+
+  test('a long initial interval raises the default maximum', () => {
+    const parsed = parseJobInput({ ...VALID, pollInterval: { initial: '10m' } });
+    expect(parsed.ok && parsed.input.pollInterval).toEqual({ initial: 600_000, maximum: 600_000, multiplier: 1.5 });
   });
 
   test('durations accept milliseconds and long forms', () => {

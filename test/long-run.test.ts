@@ -13,6 +13,9 @@ import { createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from './su
  */
 
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
+const DAY_CLUSTER = 'd4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f70';
+/** Status reads in 24 hours at the smallest poll interval, 5 s. */
+const DAY_POLLS = (24 * 3600) / 5;
 const LONG_STATUSES = [...Array<string>(20).fill('Processing'), 'Terminate'];
 
 let environment: TestWorkflowEnvironment;
@@ -24,7 +27,10 @@ let taskQueue: string;
 beforeAll(async () => {
   environment = await startTimeSkippingServer();
   emulator = await createEmulator({
-    clusters: [{ clusterId: CLUSTER, clusterName: 'long-cluster', openApiKey: 'cluster-key-1', run: { statuses: LONG_STATUSES } }],
+    clusters: [
+      { clusterId: CLUSTER, clusterName: 'long-cluster', openApiKey: 'cluster-key-1', run: { statuses: LONG_STATUSES } },
+      { clusterId: DAY_CLUSTER, clusterName: 'day-long', openApiKey: 'cluster-key-2', run: { statuses: [...Array<string>(DAY_POLLS - 1).fill('Processing'), 'Terminate'] } },
+    ],
   });
   taskQueue = uniqueTaskQueue('long-run');
   worker = await createTestWorker(environment.nativeConnection, taskQueue, emulator);
@@ -40,6 +46,11 @@ afterAll(async () => {
 });
 
 beforeEach(() => emulator.reset());
+
+async function historyEvents(workflowId: string, runId: string) {
+  const history = await environment.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  return history.events ?? [];
+}
 
 function execute(input: unknown): Promise<JobResult> {
   return environment.client.workflow.execute(JOB_WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: `long-${Math.random().toString(36).slice(2)}` });
@@ -81,4 +92,31 @@ describe('long runs on the time-skipping server', () => {
     expect(emulator.requestLog().filter((entry) => entry.status === 503)).toHaveLength(20);
     expect(emulator.launchCount()).toBe(1);
   });
+
+  test('a 24-hour run at 5 s polls stays under 10,240 events per execution', async () => {
+    const polls = DAY_POLLS;
+    const workflowId = `day-long-${Date.now()}`;
+    const handle = await environment.client.workflow.start(JOB_WORKFLOW_TYPE, {
+      args: [{ clusterId: DAY_CLUSTER, region: 'emulator', pollInterval: { initial: '5s', maximum: '5s' }, runTimeout: '25h' }],
+      taskQueue,
+      workflowId,
+    });
+
+    const result = (await handle.result()) as JobResult;
+
+    expect(result.requestResult).toBe('Success');
+    expect(result.pollCount).toBe(polls);
+    expect(result.durationMs).toBeGreaterThanOrEqual(24 * 3_600_000);
+    expect(emulator.launchCount(DAY_CLUSTER)).toBe(1);
+
+    const lengths: number[] = [];
+    let runId: string | undefined = handle.firstExecutionRunId;
+    while (runId) {
+      const events = await historyEvents(workflowId, runId);
+      lengths.push(events.length);
+      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    expect(lengths.length).toBeGreaterThan(10);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(10_240);
+  }, 15 * 60_000);
 });

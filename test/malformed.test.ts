@@ -40,9 +40,18 @@ afterAll(async () => {
 
 beforeEach(() => emulator.reset());
 
+/** Faults to inject, or a function that makes them from the request ID once the launch is in the ledger. */
+type FaultSetup = FaultInput[] | ((requestId: string) => FaultInput[]);
+
 /** Runs the workflow to its end and returns its failure type and whether any workflow task failed. */
-async function outcome(input: unknown): Promise<{ type: string | undefined; message: string; workflowTaskFailures: number }> {
+async function outcome(input: unknown, faults: FaultSetup = []): Promise<{ type: string | undefined; message: string; workflowTaskFailures: number }> {
+  if (Array.isArray(faults)) for (const fault of faults) emulator.injectFault(fault);
   const handle = await environment.client.workflow.start(JOB_WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: `malformed-${Math.random().toString(36).slice(2)}` });
+  if (typeof faults === 'function') {
+    // Time does not skip until result() is awaited, so the workflow is still in its first sleep here.
+    while (emulator.launchCount() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const fault of faults(emulator.ledger()[0]?.requestId ?? '')) emulator.injectFault(fault);
+  }
   const error = await handle.result().then(
     () => undefined,
     (caught: unknown) => caught,
@@ -100,6 +109,8 @@ const invalidInputs: [string, unknown, string][] = [
   ['input null', null, 'clusterId'],
   ['input text', 'run it', '(input)'],
   ['input array', [CLUSTER], '(input)'],
+  ['run timeout empty', { ...VALID, runTimeout: '' }, 'runTimeout'],
+  ['poll interval blank', { ...VALID, pollInterval: { initial: '  ' } }, 'pollInterval.initial'],
 ];
 
 describe('malformed workflow input', () => {
@@ -116,7 +127,7 @@ describe('malformed workflow input', () => {
 const post = { method: 'POST' } as const;
 const get = { method: 'GET' } as const;
 
-const malformedAnswers: [string, FaultInput[], string][] = [
+const malformedAnswers: [string, FaultSetup, string][] = [
   ['launch 200 with HTML', [{ kind: 'garbage', body: '<html>hi</html>', contentType: 'text/html', match: post }], FailureType.LaunchOutcomeUnknown],
   ['launch 200 with requestId as number', [{ kind: 'garbage', body: JSON.stringify({ clusterId: CLUSTER, clusterName: 'x', requestId: 7 }), match: post }], FailureType.LaunchOutcomeUnknown],
   ['launch 200 with empty body', [{ kind: 'garbage', body: '', match: post }], FailureType.LaunchOutcomeUnknown],
@@ -126,6 +137,7 @@ const malformedAnswers: [string, FaultInput[], string][] = [
   ['launch 403', [{ kind: 'status', status: 403, body: { code: 403 }, match: post }], FailureType.Forbidden],
   ['launch 404', [{ kind: 'status', status: 404, body: { code: 404 }, match: post }], FailureType.NotFound],
   ['launch 409', [{ kind: 'status', status: 409, body: { code: 409 }, match: post }], FailureType.UnexpectedStatus],
+  ['launch 201 with a valid body', [{ kind: 'status', status: 201, body: { clusterId: CLUSTER, clusterName: 'x', requestId: 'req-201' }, match: post }], FailureType.LaunchOutcomeUnknown],
   ['launch 301', [{ kind: 'status', status: 301, headers: { Location: 'http://127.0.0.1:1/' }, body: '', match: post }], FailureType.UnexpectedStatus],
   ['status 400', [{ kind: 'status', status: 400, body: { code: 400 }, match: get }], FailureType.BadRequest],
   ['status 401', [{ kind: 'status', status: 401, body: { code: 401 }, match: get }], FailureType.Unauthorized],
@@ -136,16 +148,14 @@ const malformedAnswers: [string, FaultInput[], string][] = [
   ['status always cut off', [{ kind: 'truncate', match: get, times: 10_000 }], FailureType.RunDeadlineExceeded],
   [
     'terminal status with an unknown result',
-    [{ kind: 'garbage', body: JSON.stringify({ clusterId: CLUSTER, clusterName: 'x', requestId: 'req-1', requestStatus: 'Terminate', requestResult: 'Maybe' }), match: get, times: 10 }],
+    (requestId) => [{ kind: 'garbage', body: JSON.stringify({ clusterId: CLUSTER, clusterName: 'x', requestId, requestStatus: 'Terminate', requestResult: 'Maybe' }), match: get, times: 10 }],
     FailureType.RunResultUnknown,
   ],
 ];
 
 describe('malformed API answers', () => {
-  test.each(malformedAnswers)('%s gives %s', async (_name, faults, type) => {
-    for (const fault of faults) emulator.injectFault(fault);
-
-    const result = await outcome(VALID);
+  test.each(malformedAnswers)('%s gives its type', async (_name, faults, type) => {
+    const result = await outcome(VALID, faults);
 
     expect(result.type).toBe(type);
     expect(result.workflowTaskFailures).toBe(0);

@@ -149,7 +149,11 @@ function readCredentialsFile(path: string): z.infer<typeof CredentialsFileSchema
   const parsed = CredentialsFileSchema.safeParse(json);
   if (!parsed.success) {
     // Name the fields only: the values are secrets.
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(top level)');
+    const fields = parsed.error.issues.flatMap((issue) => {
+      const path = issue.path.join('.');
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${path ? `${path}.` : ''}${key} (unknown field)`);
+      return [path || '(top level)'];
+    });
     throw new Error(`HADOOP_ECO_CREDENTIALS_FILE ${path} is invalid at: ${[...new Set(fields)].join(', ')}`);
   }
   return parsed.data;

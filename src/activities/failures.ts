@@ -44,12 +44,16 @@ export function launchFailure(error: unknown, clusterId: string, secrets: readon
     return error.requestNotSent ? failure(error, details, secrets, { nonRetryable: false }) : outcomeUnknown(error, clusterId, secrets);
   }
   if (error instanceof RateLimitedError) {
-    return failure(error, details, secrets, { nonRetryable: false, nextRetryDelay: error.retryAfterMs });
+    return failure(error, details, secrets, { nonRetryable: false, nextRetryDelay: details.retryAfterMs });
   }
   if (error instanceof ServerError) {
     return error.status === 503 ? failure(error, details, secrets, { nonRetryable: false }) : outcomeUnknown(error, clusterId, secrets);
   }
   if (error.code === FailureType.InvalidResponse) return outcomeUnknown(error, clusterId, secrets);
+  // A success status other than 200 (say 201) may well mean that a run started.
+  if (error.code === FailureType.UnexpectedStatus && error.status !== undefined && error.status >= 200 && error.status < 300) {
+    return outcomeUnknown(error, clusterId, secrets);
+  }
 
   return failure(error, details, secrets, { nonRetryable: !FAILURE_CATALOGUE[error.code].retriedOnLaunch });
 }
@@ -61,7 +65,7 @@ export function statusFailure(error: unknown, clusterId: string, requestId: stri
   if (!(error instanceof HadoopEcoError)) return error;
 
   const details = { ...apiDetails(error, clusterId, secrets), requestId };
-  const nextRetryDelay = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
+  const nextRetryDelay = details.retryAfterMs;
   return failure(error, details, secrets, { nonRetryable: !FAILURE_CATALOGUE[error.code].retriedOnStatus, nextRetryDelay });
 }
 
@@ -113,8 +117,17 @@ function apiDetails(error: HadoopEcoError, clusterId: string, secrets: readonly 
     status: error.status,
     bodyExcerpt: error.bodyExcerpt === undefined ? undefined : redact(error.bodyExcerpt, secrets),
     causeCode: error instanceof NetworkError ? error.causeCode : undefined,
-    retryAfterMs: error instanceof RateLimitedError ? error.retryAfterMs : undefined,
+    retryAfterMs: error instanceof RateLimitedError ? boundedRetryAfter(error.retryAfterMs) : undefined,
   };
+}
+
+/** Bounds of the delay taken from `Retry-After`: 0 or a past date would retry at once, hours would outlive every timeout. */
+const MIN_RETRY_AFTER_MS = 1_000;
+const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+function boundedRetryAfter(retryAfterMs: number | undefined): number | undefined {
+  if (retryAfterMs === undefined) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, retryAfterMs));
 }
 
 /** Redacts every secret the worker holds, not only those of the failed call. */

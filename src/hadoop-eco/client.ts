@@ -139,7 +139,15 @@ export class HadoopEcoClient {
   ): Promise<StatusResponse> {
     const path = `/v2/hadoop-eco/clusters/${encodeURIComponent(clusterId)}/requests/${encodeURIComponent(requestId)}`;
     const query = `?verbose=${options.verbose === true}`;
-    return this.call('GET', path + query, undefined, credentials, StatusResponseSchema, options);
+    const status = await this.call('GET', path + query, undefined, credentials, StatusResponseSchema, options);
+    if (status.requestId !== requestId) {
+      throw new InvalidResponseError(
+        `GET ${path} returned the status of request ${JSON.stringify(status.requestId)} instead of ${requestId}`,
+        { operation: `GET ${path}`, status: 200 },
+        ['requestId: does not match the request ID asked for'],
+      );
+    }
+    return status;
   }
 
   /** Closes the connections, unless the dispatcher was passed in by the caller. */

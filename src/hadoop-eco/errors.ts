@@ -133,7 +133,19 @@ export function errorCodeOf(error: unknown): string | undefined {
 export function redactAndTruncate(text: string, secrets: readonly string[], maxChars = BODY_EXCERPT_CHARS): string {
   let redacted = text;
   for (const secret of secrets) {
-    if (secret.length > 0) redacted = redacted.split(secret).join('[REDACTED]');
+    for (const form of escapedForms(secret)) redacted = redacted.split(form).join('[REDACTED]');
   }
   return redacted.length > maxChars ? `${redacted.slice(0, maxChars)}…` : redacted;
+}
+
+/**
+ * Returns a secret as it appears raw, inside a JSON string, and inside a
+ * JSON string that was itself put in JSON (an echoed body in a log line),
+ * longest first so that the raw form does not break a longer match.
+ */
+function escapedForms(secret: string): string[] {
+  if (secret.length === 0) return [];
+  const once = JSON.stringify(secret).slice(1, -1);
+  const twice = JSON.stringify(once).slice(1, -1);
+  return [...new Set([twice, once, secret])];
 }

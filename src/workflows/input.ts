@@ -25,7 +25,7 @@ function duration(min: number, max: number) {
   return z
     .union([z.string(), z.number()], { invalid_type_error: 'expected a duration such as "30s" or a number of milliseconds' })
     .transform((value, context) => {
-      const millis = typeof value === 'number' ? value : ms(value.trim() as ms.StringValue);
+      const millis = typeof value === 'number' ? value : parseDurationText(value);
       if (typeof millis !== 'number' || !Number.isFinite(millis)) {
         context.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not a duration; use a form such as "30s", "5m" or "2h"` });
         return z.NEVER;
@@ -38,17 +38,38 @@ function duration(min: number, max: number) {
     });
 }
 
+/** Parses text such as '30s' with `ms`, which throws on empty text; returns undefined for anything unreadable. */
+function parseDurationText(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.length > 100) return undefined;
+  try {
+    return ms(trimmed as ms.StringValue);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Default of `pollInterval.maximum` when the input sets none and `initial` is not larger. */
+const DEFAULT_MAX_POLL_INTERVAL_MS = 5 * 60_000;
+
 const PollIntervalSchema = z
   .object({
     /** Wait before the first status read, and the start of the backoff. */
     initial: duration(MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS).default('30s'),
-    /** Largest wait between two status reads. */
-    maximum: duration(MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS).default('5m'),
+    /** Largest wait between two status reads; by default 5 minutes, or `initial` when that is longer. */
+    maximum: duration(MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS).optional(),
     /** Factor applied to the wait after each read that shows no terminal status. */
     multiplier: z.number().min(1, 'must be at least 1').max(10, 'must be at most 10').default(1.5),
   })
   .strict()
-  .refine((value) => value.initial <= value.maximum, { message: 'initial must not exceed maximum', path: ['initial'] });
+  .transform((value, context) => {
+    const maximum = value.maximum ?? Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, value.initial);
+    if (value.initial > maximum) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: 'initial must not exceed maximum', path: ['initial'] });
+      return z.NEVER;
+    }
+    return { ...value, maximum };
+  });
 
 /** What to do when the launch gets 202 because the cluster already has a run. */
 export const BUSY_POLICIES = ['wait', 'fail'] as const;
@@ -131,6 +152,11 @@ export function describeInputIssues(error: z.ZodError): string[] {
 
 /** Validates input. Returns the resolved input or the list of problems, each naming its field. */
 export function parseJobInput(raw: unknown): { ok: true; input: ResolvedJobInput } | { ok: false; problems: string[] } {
-  const parsed = JobInputSchema.safeParse(raw ?? {});
-  return parsed.success ? { ok: true, input: parsed.data } : { ok: false, problems: describeInputIssues(parsed.error) };
+  try {
+    const parsed = JobInputSchema.safeParse(raw ?? {});
+    return parsed.success ? { ok: true, input: parsed.data } : { ok: false, problems: describeInputIssues(parsed.error) };
+  } catch (error) {
+    // A throw here inside a workflow would fail the workflow task and retry it forever.
+    return { ok: false, problems: [`(input): could not be validated: ${error instanceof Error ? error.message : String(error)}`] };
+  }
 }

@@ -18,12 +18,21 @@ import { type Continuation, parseJobInput, type ResolvedJobInput } from './input
 import { launchOnce } from './launch';
 import { type JobProgress, type JobResult, jobStatusQuery } from './types';
 
-const { getRunStatus } = proxyActivities<HadoopEcoActivities>({
-  startToCloseTimeout: '1 minute',
-  // After this the workflow logs the failure and polls again at the next interval.
-  scheduleToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+/** Longest time one status read retries before the workflow logs the failure and polls again later. */
+const STATUS_READ_RETRY_WINDOW_MS = 10 * 60_000;
+
+/** Extra time for the final `clusterMeta` read when the run ended close to its run timeout. */
+const FINAL_READ_GRACE_MS = 60 * 60_000;
+
+/** Returns the status activity with its retries cut to the time left before `deadline`, but at least a minute. */
+function statusActivity(deadline: number) {
+  const window = Math.max(60_000, Math.min(STATUS_READ_RETRY_WINDOW_MS, deadline - Date.now()));
+  return proxyActivities<HadoopEcoActivities>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: window,
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  }).getRunStatus;
+}
 
 /**
  * Events after which an execution continues as new, well below the 10,240
@@ -74,7 +83,7 @@ export async function hadoopEcoJob(rawInput: unknown): Promise<JobResult> {
 }
 
 async function runJob(input: ResolvedJobInput, progress: JobProgress): Promise<JobResult> {
-  const run = input.continuation ?? (await launch(input));
+  const run = input.continuation ?? (await launch(input, progress));
   Object.assign(progress, {
     phase: 'waiting',
     requestId: run.requestId,
@@ -89,7 +98,7 @@ async function runJob(input: ResolvedJobInput, progress: JobProgress): Promise<J
   const finishedAt = new Date();
 
   progress.phase = 'finishing';
-  const final = await getRunStatus({ clusterId: input.clusterId, region: input.region, credentialProfile: input.credentialProfile, requestId: run.requestId, verbose: true });
+  const final = await readFinalStatus(input, run, terminal, finishedAt);
   const result: JobResult = {
     clusterId: input.clusterId,
     clusterName: final.clusterName || run.clusterName,
@@ -123,8 +132,11 @@ async function runJob(input: ResolvedJobInput, progress: JobProgress): Promise<J
 }
 
 /** Launches the run and returns the state that the wait starts from. */
-async function launch(input: ResolvedJobInput): Promise<Continuation> {
-  const result = await launchOnce(input);
+async function launch(input: ResolvedJobInput, progress: JobProgress): Promise<Continuation> {
+  const result = await launchOnce(input, (attempt, failureType) => {
+    progress.launchAttempts = attempt;
+    progress.lastLaunchFailure = failureType;
+  });
   // Workflow time, not the activity's clock: the deadline and durations must not depend on a worker's clock.
   const launchedAt = new Date().toISOString();
   log.info('run launched', { clusterId: result.clusterId, requestId: result.requestId, settings: result.settings });
@@ -156,7 +168,7 @@ async function waitForTerminalStatus(input: ResolvedJobInput, run: Continuation,
     await sleep(wait);
     progress.nextPollAt = undefined;
 
-    const status = await readStatus(input, run);
+    const { status } = await readStatus(input, run, deadline, false);
     progress.pollCount += 1;
     progress.lastPollAt = new Date().toISOString();
     if (status) {
@@ -183,15 +195,41 @@ async function waitForTerminalStatus(input: ResolvedJobInput, run: Continuation,
   }
 }
 
-/** One status read; a failure that is safe to wait out returns undefined so that the loop polls again. */
-async function readStatus(input: ResolvedJobInput, run: Continuation): Promise<StatusResponse | undefined> {
+/**
+ * One status read. A failure that is safe to wait out is returned as its
+ * type, so that the caller polls again; anything else is thrown.
+ */
+async function readStatus(input: ResolvedJobInput, run: Continuation, deadline: number, verbose: boolean): Promise<{ status?: StatusResponse; failureType?: string }> {
   try {
-    return await getRunStatus({ clusterId: input.clusterId, region: input.region, credentialProfile: input.credentialProfile, requestId: run.requestId });
+    const getRunStatus = statusActivity(deadline);
+    return { status: await getRunStatus({ clusterId: input.clusterId, region: input.region, credentialProfile: input.credentialProfile, requestId: run.requestId, verbose }) };
   } catch (error) {
-    const type = applicationFailureIn(error)?.type;
+    const type = applicationFailureIn(error)?.type ?? undefined;
     if (!(error instanceof ActivityFailure) || !isTransientStatusFailure(type)) throw error;
     log.warn('status read kept failing; polling again at the next interval', { clusterId: input.clusterId, requestId: run.requestId, type });
-    return undefined;
+    return { failureType: type };
+  }
+}
+
+/**
+ * Reads `clusterMeta` once the run has ended, retrying transient failures at
+ * the poll interval. Gives up an hour after the run timeout at the latest,
+ * with the last failure type and the result so far in the details.
+ */
+async function readFinalStatus(input: ResolvedJobInput, run: Continuation, terminal: StatusResponse, finishedAt: Date): Promise<StatusResponse> {
+  const deadline = Math.max(Date.parse(run.launchedAt) + input.runTimeout, finishedAt.getTime() + FINAL_READ_GRACE_MS);
+  for (;;) {
+    const { status, failureType } = await readStatus(input, run, deadline, true);
+    if (status) return status;
+    if (Date.now() + input.pollInterval.maximum > deadline) {
+      throw ApplicationFailure.create({
+        type: failureType,
+        message: `run ${run.requestId} on cluster ${input.clusterId} ended with ${terminal.requestStatus}, but its clusterMeta could not be read (${failureType})`,
+        nonRetryable: true,
+        details: [{ clusterId: input.clusterId, requestId: run.requestId, requestStatus: terminal.requestStatus, requestResult: terminal.requestResult ?? null, finishedAt: finishedAt.toISOString() }],
+      });
+    }
+    await sleep(input.pollInterval.maximum);
   }
 }
 

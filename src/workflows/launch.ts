@@ -33,7 +33,7 @@ const MAX_RETRY_DELAY_MS = 2 * 60_000;
  * heartbeat: a recorded result is reused, anything else fails with
  * HADOOP_ECO_LAUNCH_OUTCOME_UNKNOWN.
  */
-export async function launchOnce(input: ResolvedJobInput): Promise<LaunchRunResult> {
+export async function launchOnce(input: ResolvedJobInput, onRetry: (attempt: number, failureType: string) => void = () => undefined): Promise<LaunchRunResult> {
   const request: LaunchRunInput = {
     clusterId: input.clusterId,
     region: input.region,
@@ -61,6 +61,7 @@ export async function launchOnce(input: ResolvedJobInput): Promise<LaunchRunResu
       if (elapsed + wait > windowMs) throw retriesExhausted(failure, input, attempt, elapsed);
 
       log.warn('launch will be retried', { clusterId: input.clusterId, type: failure.type, attempt, retryInMs: wait });
+      onRetry(attempt, failure.type);
       await sleep(wait);
       delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }

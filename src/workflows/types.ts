@@ -48,6 +48,10 @@ export interface JobProgress {
   nextPollAt?: string;
   /** Failure message when `phase` is `failed`; when it is `cancelled`, what happens to the run. */
   failure?: string;
+  /** Launch attempts that failed without launching and were retried (429, 503, 202 busy, refused connection). */
+  launchAttempts?: number;
+  /** Failure type of the last such attempt. */
+  lastLaunchFailure?: string;
   /** Number of earlier executions of this workflow that continued as new. */
   continuedCount?: number;
 }
