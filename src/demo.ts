@@ -9,6 +9,7 @@ import { createEmulator } from './emulator';
 import { EndpointRegistry } from './hadoop-eco';
 import { describeExecutable, devServerExecutable } from './temporal-binaries';
 import { createHadoopEcoWorker, jsonLogFunction } from './worker';
+import { JOB_SEARCH_ATTRIBUTE_KEYS } from './workflows/search-attributes';
 
 /**
  * `npm run demo`: starts a Temporal dev server with its Web UI, the Hadoop
@@ -89,13 +90,14 @@ async function main(argv: string[]): Promise<void> {
   say(messages.demo.startingTemporal(describeExecutable(executable)));
   const starting = (async () => {
     const environment = await TestWorkflowEnvironment.createLocal({
-      server: { executable, ip: '127.0.0.1', port, ui: true, uiPort, log: { format: 'pretty', level: 'error' } },
+      server: { executable, ip: '127.0.0.1', port, ui: true, uiPort, log: { format: 'pretty', level: 'error' }, searchAttributes: JOB_SEARCH_ATTRIBUTE_KEYS },
     });
     const created = await createHadoopEcoWorker({
       connection: environment.nativeConnection,
       taskQueue: DEMO_TASK_QUEUE,
       credentials,
       endpoints: new EndpointRegistry({ emulator: emulator.url }),
+      searchAttributes: true,
     }).catch(async (error: unknown) => {
       await environment.teardown();
       throw error;

@@ -1,7 +1,9 @@
+import { Connection } from '@temporalio/client';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Dispatcher } from 'undici';
 import { type CredentialProvider, createActivities, loadCredentialsFromEnvironment } from './activities';
 import { createHadoopEcoAgent, EndpointRegistry, parseEndpointList, redactAndTruncate, REGION_BASE_URLS } from './hadoop-eco';
+import { JOB_SEARCH_ATTRIBUTE_KEYS, searchAttributeCreateCommands } from './workflows/search-attributes';
 import { DEFAULT_TASK_QUEUE } from './workflows/types';
 
 
@@ -20,6 +22,12 @@ export interface HadoopEcoWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Connection pool for the API; the worker creates and closes its own when absent. */
   dispatcher?: Dispatcher;
+  /**
+   * Whether the namespace has the job's search attributes registered; without
+   * them workflows do not set any. `main` checks this at start.
+   * @default false
+   */
+  searchAttributes?: boolean;
   /** Extra worker options, for example `maxConcurrentActivityTaskExecutions`. */
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'>>;
 }
@@ -34,7 +42,7 @@ export interface HadoopEcoWorker {
 /** Creates a worker that runs the job workflow and its activities. */
 export async function createHadoopEcoWorker(options: HadoopEcoWorkerOptions): Promise<HadoopEcoWorker> {
   const dispatcher = options.dispatcher ?? createHadoopEcoAgent();
-  const activities = createActivities({ credentials: options.credentials, endpoints: options.endpoints, dispatcher });
+  const activities = createActivities({ credentials: options.credentials, endpoints: options.endpoints, dispatcher, searchAttributes: options.searchAttributes });
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: require.resolve('./workflows') };
@@ -68,6 +76,10 @@ export interface WorkerEnvironment {
   endpoints: EndpointRegistry;
   workflowBundlePath?: string;
   logLevel: LogLevel;
+  /** Whether to check for and set the job's search attributes; HADOOP_ECO_SEARCH_ATTRIBUTES=off turns them off. */
+  searchAttributes: boolean;
+  /** Address for the Prometheus endpoint, such as `127.0.0.1:9464`; unset turns it off. */
+  metricsAddress?: string;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -84,6 +96,13 @@ export function readWorkerEnvironment(env: NodeJS.ProcessEnv = process.env): Wor
   } catch (error) {
     throw new Error(`HADOOP_ECO_ENDPOINTS is invalid: ${(error as Error).message}`);
   }
+  const searchAttributesSetting = (env.HADOOP_ECO_SEARCH_ATTRIBUTES ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(searchAttributesSetting)) {
+    throw new Error(`HADOOP_ECO_SEARCH_ATTRIBUTES=${env.HADOOP_ECO_SEARCH_ATTRIBUTES} is invalid; use on or off`);
+  }
+  if (env.HADOOP_ECO_METRICS_ADDRESS && !/^[^:\s]+:\d{1,5}$/.test(env.HADOOP_ECO_METRICS_ADDRESS)) {
+    throw new Error(`HADOOP_ECO_METRICS_ADDRESS=${env.HADOOP_ECO_METRICS_ADDRESS} is invalid; use host:port such as 127.0.0.1:9464`);
+  }
   const tlsSetting = (env.TEMPORAL_TLS ?? '').toLowerCase();
   if (!['', 'true', 'false', '1', '0'].includes(tlsSetting)) {
     throw new Error(`TEMPORAL_TLS=${env.TEMPORAL_TLS} is invalid; use true or false`);
@@ -98,6 +117,8 @@ export function readWorkerEnvironment(env: NodeJS.ProcessEnv = process.env): Wor
     endpoints,
     workflowBundlePath: env.HADOOP_ECO_WORKFLOW_BUNDLE || undefined,
     logLevel,
+    searchAttributes: searchAttributesSetting !== 'off',
+    metricsAddress: env.HADOOP_ECO_METRICS_ADDRESS || undefined,
   };
 }
 
@@ -127,11 +148,43 @@ export function jsonLogFunction(secrets: readonly string[]) {
   };
 }
 
+/** Thrown when the namespace lacks the job's search attributes; the message has the commands that add them. */
+export class SearchAttributesMissingError extends Error {
+  override readonly name = 'SearchAttributesMissingError';
+}
+
+/**
+ * Checks that the namespace has the job's search attributes as Keyword.
+ * Throws SearchAttributesMissingError with the exact commands otherwise.
+ */
+export async function checkSearchAttributes(settings: Pick<WorkerEnvironment, 'address' | 'namespace' | 'apiKey' | 'tls'>, logger: DefaultLogger): Promise<true> {
+  const connection = await Connection.connect({ address: settings.address, tls: settings.tls ? true : undefined, apiKey: settings.apiKey });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: settings.namespace });
+    const registered = customAttributes ?? {};
+    const missing = JOB_SEARCH_ATTRIBUTE_KEYS.filter((key) => registered[key.name] === undefined);
+    if (missing.length > 0) {
+      const commands = searchAttributeCreateCommands(settings.namespace).filter((command) => missing.some((key) => command.includes(`--name ${key.name} `)));
+      throw new SearchAttributesMissingError(
+        `namespace ${settings.namespace} lacks the search attributes ${missing.map((key) => key.name).join(', ')}. Register them with:\n  ${commands.join('\n  ')}\n` +
+          'or start the worker with HADOOP_ECO_SEARCH_ATTRIBUTES=off to run without them.',
+      );
+    }
+    logger.debug('search attributes are registered', { namespace: settings.namespace });
+    return true;
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main(): Promise<void> {
   const settings = readWorkerEnvironment();
   const credentials = loadCredentialsFromEnvironment();
   const logger = new DefaultLogger(settings.logLevel, jsonLogFunction(credentials.secrets()));
-  Runtime.install({ logger });
+  Runtime.install({
+    logger,
+    telemetryOptions: settings.metricsAddress ? { metrics: { prometheus: { bindAddress: settings.metricsAddress } } } : undefined,
+  });
 
   let connection: NativeConnection;
   try {
@@ -144,12 +197,14 @@ async function main(): Promise<void> {
       logger.warn('HADOOP_ECO_ENDPOINTS replaces the base URL of a region', { region, baseUrl: settings.endpoints.baseUrl(region) });
     }
   }
+  const searchAttributes = settings.searchAttributes && (await checkSearchAttributes(settings, logger));
   const { worker, close } = await createHadoopEcoWorker({
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     credentials,
     endpoints: settings.endpoints,
+    searchAttributes,
     workflowBundle: settings.workflowBundlePath ? { codePath: settings.workflowBundlePath } : undefined,
   });
 
@@ -159,6 +214,8 @@ async function main(): Promise<void> {
     taskQueue: settings.taskQueue,
     endpoints: settings.endpoints.names(),
     credentialProfiles: credentials.profileNames(),
+    searchAttributes,
+    metricsAddress: settings.metricsAddress ?? null,
   });
   try {
     // Runtime's default shutdown signals (SIGINT, SIGTERM, SIGQUIT, SIGUSR2) make run() drain and resolve.

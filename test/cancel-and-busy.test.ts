@@ -22,7 +22,7 @@ beforeAll(async () => {
     clusters: [{ clusterId: CLUSTER, clusterName: 'shared', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminating', 'Terminate'], advance: { by: 'time', stepMs: 3000 } } }],
   });
   taskQueue = uniqueTaskQueue('cancel-busy');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator);
+  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator, { searchAttributes: true });
   workerRun = worker.worker.run();
 });
 

@@ -26,7 +26,7 @@ beforeAll(async () => {
     ],
   });
   taskQueue = uniqueTaskQueue('cli');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator);
+  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator, { searchAttributes: true });
   workerRun = worker.worker.run();
 });
 

@@ -39,7 +39,7 @@ beforeAll(async () => {
   emulator.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { code: 429 }, match: { method: 'POST' }, times: 15 });
   emulator.injectFault({ kind: 'status', status: 503, body: 'maintenance', match: { method: 'POST' }, times: 15 });
   taskQueue = uniqueTaskQueue('fault-mix');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator);
+  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator, { searchAttributes: true });
   workerRun = worker.worker.run();
 });
 

@@ -26,7 +26,7 @@ beforeAll(async () => {
   environment = await startTimeSkippingServer();
   emulator = await createEmulator({ clusters: [{ clusterId: CLUSTER, clusterName: 'faulty', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] });
   taskQueue = uniqueTaskQueue('launch-faults');
-  worker = await createTestWorker(environment.nativeConnection, taskQueue, emulator, { closed: await closedPortUrl() });
+  worker = await createTestWorker(environment.nativeConnection, taskQueue, emulator, { extraEndpoints: { closed: await closedPortUrl() } });
   workerRun = worker.worker.run();
 });
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   temporal = await connectToSharedServer();
   emulator = await createEmulator({ clusters: [{ clusterId: CLUSTER, clusterName: 'cli-started', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] });
   taskQueue = uniqueTaskQueue('temporal-cli');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator);
+  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator, { searchAttributes: true });
   workerRun = worker.worker.run();
 });
 

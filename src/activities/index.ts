@@ -61,6 +61,17 @@ export interface ActivityDependencies {
   endpoints: EndpointRegistry;
   /** Connection pool shared by every endpoint; the caller closes it. A private one is created when absent. */
   dispatcher?: Dispatcher;
+  /**
+   * Whether the namespace has the job's search attributes registered, so that
+   * workflows may set them.
+   * @default false
+   */
+  searchAttributes?: boolean;
+}
+
+/** What this worker offers to the workflows it runs; read once per workflow and kept in its history. */
+export interface WorkerFeatures {
+  searchAttributes: boolean;
 }
 
 /**
@@ -88,6 +99,11 @@ export function createActivities(dependencies: ActivityDependencies) {
   }
 
   return {
+    /** Reports the worker's features; run as a local activity so that the answer is recorded in history. */
+    async workerFeatures(): Promise<WorkerFeatures> {
+      return { searchAttributes: dependencies.searchAttributes === true };
+    },
+
     /**
      * Launches one run, posting at most once. It records its progress as
      * heartbeat details: `posting` before the POST and while it is in flight,

@@ -1,3 +1,4 @@
+import ms from 'ms';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -13,13 +14,17 @@ import { FailureType } from '../failures';
 import { applicationFailureIn } from './failure-helpers';
 import type { ResolvedJobInput } from './input';
 
-const { launchRun } = proxyActivities<HadoopEcoActivities>({
-  startToCloseTimeout: '2 minutes',
-  // launchRun heartbeats every 5 s while its POST is in flight, so a dead worker is noticed within this.
-  heartbeatTimeout: '20 seconds',
-  // Each attempt is a separate activity so that this workflow sees why the last one ended; see launchOnce.
-  retry: { maximumAttempts: 1 },
-});
+/** Returns the launch activity with a summary for the Web UI's event list. */
+function launchActivity(summary: string) {
+  return proxyActivities<HadoopEcoActivities>({
+    startToCloseTimeout: '2 minutes',
+    // launchRun heartbeats every 5 s while its POST is in flight, so a dead worker is noticed within this.
+    heartbeatTimeout: '20 seconds',
+    // Each attempt is a separate activity so that this workflow sees why the last one ended; see launchOnce.
+    retry: { maximumAttempts: 1 },
+    summary,
+  }).launchRun;
+}
 
 /** How long failures that prove nothing launched (refused connection, 429, 503) are retried. */
 const LAUNCH_RETRY_WINDOW_MS = 30 * 60_000;
@@ -46,6 +51,7 @@ export async function launchOnce(input: ResolvedJobInput, onRetry: (attempt: num
   for (let attempt = 1; ; attempt += 1) {
     try {
       // A cancellation must not cut a POST in flight: its result is what tells whether a run started.
+      const launchRun = launchActivity(`launch on cluster ${input.clusterId}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       return await CancellationScope.nonCancellable(() => launchRun(request));
     } catch (error) {
       const recovered = launchRecordedBeforeTimeout(error);
@@ -62,7 +68,7 @@ export async function launchOnce(input: ResolvedJobInput, onRetry: (attempt: num
 
       log.warn('launch will be retried', { clusterId: input.clusterId, type: failure.type, attempt, retryInMs: wait });
       onRetry(attempt, failure.type);
-      await sleep(wait);
+      await sleep(wait, { summary: `wait ${ms(wait)} before launch attempt ${attempt + 1} (${failure.type})` });
       delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }
   }

@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ClusterMainSettingValues, ClusterMeta } from '../hadoop-eco/schemas';
 
 /** Name of the job workflow type, for `temporal workflow start --type` and `executeChild`. */
@@ -57,3 +57,6 @@ export interface JobProgress {
 }
 
 export const jobStatusQuery = defineQuery<JobProgress>('status');
+
+/** Ends the current wait and reads the status now; returns the progress after that read. Accepted only while waiting. */
+export const pollNowUpdate = defineUpdate<JobProgress>('pollNow');

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { describeExecutable, devServerExecutable } from '../../src/temporal-binaries';
+import { JOB_SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/search-attributes';
 
 /**
  * Runs once before all test files: builds `dist/` for the tests that start
@@ -25,7 +26,7 @@ export default async function globalSetup(): Promise<void> {
   const executable = devServerExecutable();
   process.stderr.write(`\ntest Temporal dev server: ${describeExecutable(executable)}\n`);
   const environment = await TestWorkflowEnvironment.createLocal({
-    server: { executable, ip: '127.0.0.1', ui: false, log: { format: 'pretty', level: 'error' } },
+    server: { executable, ip: '127.0.0.1', ui: false, log: { format: 'pretty', level: 'error' }, searchAttributes: JOB_SEARCH_ATTRIBUTE_KEYS },
   });
   process.env.TEMPORAL_TEST_ADDRESS = environment.address;
   (globalThis as { sharedTemporal?: TestWorkflowEnvironment }).sharedTemporal = environment;

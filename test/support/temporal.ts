@@ -68,13 +68,18 @@ export function credentialsFor(emulator: Emulator): StaticCredentialProvider {
   });
 }
 
-/** Creates a worker on the prebuilt test bundle, talking to the emulator as endpoint `emulator`. */
+/**
+ * Creates a worker on the prebuilt test bundle, talking to the emulator as
+ * endpoint `emulator`. Set `searchAttributes` on the shared dev server only:
+ * the time-skipping server cannot register them.
+ */
 export async function createTestWorker(
   connection: NativeConnection,
   taskQueue: string,
   emulator: Emulator,
-  extraEndpoints: Record<string, string> = {},
+  options: { extraEndpoints?: Record<string, string>; searchAttributes?: boolean } = {},
 ): Promise<HadoopEcoWorker> {
+  const extraEndpoints = options.extraEndpoints ?? {};
   const codePath = process.env.HADOOP_ECO_TEST_WORKFLOW_BUNDLE;
   return createHadoopEcoWorker({
     connection,
@@ -82,6 +87,7 @@ export async function createTestWorker(
     credentials: credentialsFor(emulator),
     endpoints: new EndpointRegistry({ emulator: emulator.url, ...extraEndpoints }),
     workflowBundle: codePath ? { codePath } : undefined,
+    searchAttributes: options.searchAttributes,
   });
 }
 
