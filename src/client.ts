@@ -56,7 +56,16 @@ export async function startJob(client: Client, input: JobInput, options: StartJo
     args: [input],
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowId: options.workflowId ?? jobWorkflowId(validation.input.clusterId),
+    staticSummary: jobSummary(validation.input.clusterId, validation.input.region, validation.input.settings),
   });
+}
+
+/** One line for the Web UI: the cluster and the settings this run changes, such as `Hadoop Eco job on cluster … (kr-central-2): workerCnt=4`. */
+export function jobSummary(clusterId: string, region: string, settings: Record<string, unknown>): string {
+  const changed = Object.entries(settings).map(([key, value]) => `${key}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  const summary = `Hadoop Eco job on cluster ${clusterId} (${region})${changed.length > 0 ? `: ${changed.join(' ')}` : ', stored settings'}`;
+  // Keep the summary one short line, since the Web UI shows it in lists.
+  return summary.length > 200 ? `${summary.slice(0, 199)}…` : summary;
 }
 
 /** Input that failed validation; `problems` has one `field: message` line per bad field. */
