@@ -50,6 +50,18 @@ export interface Messages {
   translateParseError: (line: string) => string;
   invalidInput: string;
   invalidNumber: (flag: string, value: string) => string;
+  commands: {
+    status: string;
+    result: string;
+    follow: string;
+    cancel: string;
+    list: string;
+    listRequestStatus: string;
+    listRequestResult: string;
+    listLimit: string;
+  };
+  cancelRequested: (workflowId: string, requestId: string | undefined, clusterId: string | undefined) => string;
+  noRuns: string;
   cannotReadInput: (path: string, reason: string) => string;
   cannotConnect: (address: string, reason: string) => string;
   alreadyStarted: (workflowId: string) => string;
@@ -121,6 +133,21 @@ const en: Messages = {
   translateParseError: (line) => line,
   invalidInput: 'Invalid input:',
   invalidNumber: (flag, value) => `${flag} expects an integer, got "${value}"`,
+  commands: {
+    status: "show a run's workflow status, phase, request ID, last status and poll times",
+    result: 'wait for a run to end and print its result',
+    follow: 'show a run\'s progress live until it ends, then print its result',
+    cancel: 'cancel a run\'s workflow; the run on the cluster goes on, because the API cannot stop it',
+    list: 'list runs, newest first, found through their search attributes',
+    listRequestStatus: 'only runs whose last status is this value',
+    listRequestResult: 'only runs that ended with this result, such as Success or Failure',
+    listLimit: 'maximum number of runs to list, 1 to 1000',
+  },
+  cancelRequested: (workflowId, requestId, clusterId) =>
+    requestId
+      ? `cancellation requested for ${workflowId}; run ${requestId} goes on on cluster ${clusterId}, because the API cannot stop it`
+      : `cancellation requested for ${workflowId}; no run had been launched yet`,
+  noRuns: 'no runs found',
   cannotReadInput: (path, reason) => `cannot read the input file ${path}: ${reason}`,
   cannotConnect: (address, reason) => `cannot connect to Temporal at ${address}: ${reason}. Is the server running, and is TEMPORAL_ADDRESS right?`,
   alreadyStarted: (workflowId) => `a workflow with ID ${workflowId} is already running; pick another --workflow-id or leave it out`,
@@ -192,6 +219,21 @@ const ko: Messages = {
   translateParseError: translateParseErrorToKorean,
   invalidInput: '입력이 올바르지 않습니다:',
   invalidNumber: (flag, value) => `${flag}에는 정수를 입력해야 합니다. 입력값: "${value}"`,
+  commands: {
+    status: '실행의 워크플로 상태, 단계, 요청 ID, 마지막 상태, 조회 시각을 보여 줌',
+    result: '실행이 끝나기를 기다렸다가 결과를 출력',
+    follow: '실행이 끝날 때까지 진행 상황을 실시간으로 보여 주고 결과를 출력',
+    cancel: '실행의 워크플로를 취소. API로는 실행을 멈출 수 없으므로 클러스터의 실행은 계속됨',
+    list: '검색 속성으로 찾은 실행을 최신순으로 나열',
+    listRequestStatus: '마지막 상태가 이 값인 실행만',
+    listRequestResult: '이 결과(Success, Failure 등)로 끝난 실행만',
+    listLimit: '나열할 최대 실행 수, 1~1000',
+  },
+  cancelRequested: (workflowId, requestId, clusterId) =>
+    requestId
+      ? `${workflowId} 취소를 요청했습니다. API로는 실행을 멈출 수 없으므로 클러스터 ${clusterId}의 실행 ${requestId}은(는) 계속됩니다`
+      : `${workflowId} 취소를 요청했습니다. 아직 시작된 실행이 없습니다`,
+  noRuns: '찾은 실행이 없습니다',
   cannotReadInput: (path, reason) => `입력 파일 ${path}을(를) 읽을 수 없습니다: ${reason}`,
   cannotConnect: (address, reason) => `${address}의 Temporal에 연결할 수 없습니다: ${reason}. 서버가 실행 중인지, TEMPORAL_ADDRESS가 맞는지 확인하세요.`,
   alreadyStarted: (workflowId) => `ID가 ${workflowId}인 워크플로가 이미 실행 중입니다. 다른 --workflow-id를 지정하거나 지정하지 마세요`,

@@ -13,6 +13,7 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { addRunCommands } from './cli-commands';
 import { detectLocale, displayWidth, type Messages, messagesFor } from './cli-messages';
 import { FailureType } from './failures';
 import { type JobInput, parseJobInput } from './workflows/input';
@@ -337,6 +338,7 @@ export function buildProgram(messages: Messages, env: NodeJS.ProcessEnv, out: Cl
       exitCode = await runCommand(options, messages, env, out);
     });
 
+  addRunCommands(program, messages, env, out, (code) => (exitCode = code));
   return { program, exitCode: () => exitCode };
 }
 
@@ -398,7 +400,7 @@ async function startAndFollow(connection: Connection, input: JobInput, options: 
 }
 
 /** Reports an error from Temporal other than a failed workflow, and picks the exit code. */
-function reportClientError(error: unknown, options: RunOptions, messages: Messages, out: CliOutput): number {
+export function reportClientError(error: unknown, options: { address: string }, messages: Messages, out: CliOutput): number {
   if (error instanceof WorkflowExecutionAlreadyStartedError) {
     out.stderr(messages.alreadyStarted(error.workflowId));
     return ExitCode.Usage;
@@ -416,7 +418,7 @@ function reportClientError(error: unknown, options: RunOptions, messages: Messag
   return ExitCode.WorkflowFailed;
 }
 
-function reportWorkflowFailure(error: unknown, messages: Messages, json: boolean, out: CliOutput, extra: Record<string, string>): number {
+export function reportWorkflowFailure(error: unknown, messages: Messages, json: boolean, out: CliOutput, extra: Record<string, string>): number {
   if (!(error instanceof WorkflowFailedError)) throw error;
   const failure = error.cause;
   const type = failure instanceof ApplicationFailure ? (failure.type ?? 'ApplicationFailure') : (failure?.name ?? 'WorkflowFailed');

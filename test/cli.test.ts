@@ -169,4 +169,53 @@ describe('hadoop-eco-job CLI', () => {
     const result = (await temporal.client.workflow.getHandle(workflowId).result()) as JobResult;
     expect(result.requestResult).toBe('Success');
   });
+
+  test('status, follow, result and list find a run', async () => {
+    const started = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '5s', '--no-wait', '--json']);
+    const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
+
+    const status = await runCli(['status', workflowId, '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ workflowId, workflowStatus: 'RUNNING', clusterId: CLUSTER });
+
+    const followed = await runCli(['follow', workflowId]);
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toContain('status: Terminate');
+    expect(followed.stdout).toContain('Run succeeded');
+
+    const result = await runCli(['result', workflowId, '--json']);
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as JobResult;
+    expect(printed.requestId).toBe(emulator.ledger()[0]?.requestId);
+
+    // Visibility is updated asynchronously; give it a few seconds.
+    let listed: { workflowId: string; requestId: string; requestResult: string }[] = [];
+    for (let attempt = 0; attempt < 20 && !listed.some((row) => row.workflowId === workflowId && row.requestResult === 'Success'); attempt += 1) {
+      const list = await runCli(['list', '--cluster-id', CLUSTER, '--request-result', 'Success', '--json']);
+      expect(list.code).toBe(0);
+      listed = JSON.parse(list.stdout) as typeof listed;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ workflowId, requestId: printed.requestId, requestResult: 'Success' })]));
+  });
+
+  test('cancel stops the workflow and says the run goes on', async () => {
+    const started = await runCli(['run', '--cluster-id', CLUSTER, '--region', 'emulator', '--poll-interval', '1m', '--no-wait', '--json']);
+    const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
+    await waitForLaunch();
+
+    const cancelled = await runCli(['cancel', workflowId], { LANG: 'ko_KR.UTF-8' });
+
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toContain(`실행 ${emulator.ledger()[0]?.requestId}은(는) 계속됩니다`);
+    const result = await runCli(['result', workflowId, '--json']);
+    expect(result.code).toBe(3);
+    const description = await temporal.client.workflow.getHandle(workflowId).describe();
+    expect(description.status.name).toBe('CANCELLED');
+  });
 });
+
+async function waitForLaunch(): Promise<void> {
+  for (let attempt = 0; attempt < 100 && emulator.launchCount() === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(emulator.launchCount()).toBe(1);
+}
