@@ -17,6 +17,7 @@ import { addRunCommands } from './cli-commands';
 import { detectLocale, displayWidth, type Messages, messagesFor } from './cli-messages';
 import { FailureType } from './failures';
 import { type JobInput, parseJobInput } from './workflows/input';
+import { jobSummary } from './workflows/summary';
 import { DEFAULT_TASK_QUEUE, JOB_WORKFLOW_TYPE, type JobProgress, type JobResult, jobStatusQuery } from './workflows/types';
 
 /** Exit codes of the CLI. */
@@ -61,13 +62,6 @@ export async function startJob(client: Client, input: JobInput, options: StartJo
   });
 }
 
-/** One line for the Web UI: the cluster and the settings this run changes, such as `Hadoop Eco job on cluster … (kr-central-2): workerCnt=4`. */
-export function jobSummary(clusterId: string, region: string, settings: Record<string, unknown>): string {
-  const changed = Object.entries(settings).map(([key, value]) => `${key}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
-  const summary = `Hadoop Eco job on cluster ${clusterId} (${region})${changed.length > 0 ? `: ${changed.join(' ')}` : ', stored settings'}`;
-  // Keep the summary one short line, since the Web UI shows it in lists.
-  return summary.length > 200 ? `${summary.slice(0, 199)}…` : summary;
-}
 
 /** Input that failed validation; `problems` has one `field: message` line per bad field. */
 export class InvalidJobInputError extends Error {
