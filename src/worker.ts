@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type ActivityInterceptorsFactory, DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Dispatcher } from 'undici';
 import { type CredentialProvider, createActivities, loadCredentialsFromEnvironment } from './activities';
 import { createHadoopEcoAgent, EndpointRegistry, parseEndpointList, redactAndTruncate, REGION_BASE_URLS } from './hadoop-eco';
@@ -32,6 +32,30 @@ export interface HadoopEcoWorkerOptions {
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'>>;
 }
 
+/**
+ * Workflow interceptor modules: a prebuilt bundle must be made with them as
+ * `workflowInterceptorModules`, as `npm run bundle` does.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflows/log-attributes')];
+
+/** Adds the cluster ID and request ID from an activity's input to each of its log lines, the SDK's own included. */
+const activityLogAttributes: ActivityInterceptorsFactory = () => {
+  let ids: { clusterId?: string; requestId?: string } = {};
+  return {
+    inbound: {
+      execute: async (input, next) => {
+        const argument = input.args[0] as { clusterId?: unknown; requestId?: unknown } | undefined;
+        ids = {
+          ...(typeof argument?.clusterId === 'string' ? { clusterId: argument.clusterId } : {}),
+          ...(typeof argument?.requestId === 'string' ? { requestId: argument.requestId } : {}),
+        };
+        return next(input);
+      },
+    },
+    outbound: { getLogAttributes: (attributes, next) => next({ ...attributes, ...ids }) },
+  };
+};
+
 /** A worker and the connection pool to close after it stops. */
 export interface HadoopEcoWorker {
   worker: Worker;
@@ -48,6 +72,7 @@ export async function createHadoopEcoWorker(options: HadoopEcoWorkerOptions): Pr
     : { workflowsPath: require.resolve('./workflows') };
 
   const worker = await Worker.create({
+    interceptors: { activity: [activityLogAttributes], workflowModules: options.workflowBundle ? undefined : WORKFLOW_INTERCEPTOR_MODULES },
     // Lets a launch or status call in flight finish on shutdown; the client's
     // own timeouts (30 s for headers, 30 s between body chunks) end it before this.
     shutdownGraceTime: '70s',

@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { msToTs } from '@temporalio/common/lib/time';
 import { createEmulator, type Emulator } from '../src/emulator';
 import { JOB_WORKFLOW_TYPE, type JobResult } from '../src/workflows/types';
-import { connectToSharedServer, type SharedTemporal, uniqueTaskQueue } from './support/temporal';
+import { closedPortUrl, connectToSharedServer, type SharedTemporal, uniqueTaskQueue } from './support/temporal';
 
 const WORKER = resolve(__dirname, '../dist/src/worker.js');
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
@@ -77,14 +78,15 @@ function logLines(output: string): Record<string, unknown>[] {
 describe('worker process', () => {
   test('runs a job, logs it and stops on SIGTERM', async () => {
     const taskQueue = uniqueTaskQueue('worker-process');
-    const worker = startWorker(taskQueue);
+    const worker = startWorker(taskQueue, { LOG_LEVEL: 'DEBUG' });
     let result: JobResult;
+    const workflowId = `worker-process-${Date.now()}`;
     try {
       await waitForLine(worker, 'worker started');
       result = await temporal.client.workflow.execute(JOB_WORKFLOW_TYPE, {
         args: [{ clusterId: CLUSTER, region: 'emulator', pollInterval: { initial: '5s' } }],
         taskQueue,
-        workflowId: `worker-process-${Date.now()}`,
+        workflowId,
       });
       expect(result.requestResult).toBe('Success');
       await waitForLine(worker, 'run ended');
@@ -103,6 +105,16 @@ describe('worker process', () => {
     expect(launched).toMatchObject({ clusterId: CLUSTER, requestId: result.requestId, taskQueue });
     expect(lines.find((line) => line.message === 'worker started')).toMatchObject({ taskQueue, endpoints: expect.arrayContaining(['emulator']) });
 
+    // Every line about the run, the SDK's own included, names its cluster; those after the launch name the request too.
+    // The SDK logs "Workflow started" and "Activity started" before any code has read the input, so they cannot name the cluster.
+    const aboutRun = lines.filter((line) => line.workflowId === workflowId && line.message !== 'Workflow started' && line.message !== 'Activity started');
+    expect(aboutRun.length).toBeGreaterThan(5);
+    for (const line of aboutRun) expect(line).toMatchObject({ clusterId: CLUSTER });
+    const statusReads = aboutRun.filter((line) => line.activityType === 'getRunStatus');
+    expect(statusReads.length).toBeGreaterThan(0);
+    for (const line of statusReads) expect(line).toMatchObject({ requestId: result.requestId });
+    expect(aboutRun.find((line) => line.message === 'Workflow completed')).toMatchObject({ requestId: result.requestId });
+
     for (const secret of [ACCESS_KEY_ID, ACCESS_KEY_SECRET, OPEN_API_KEY]) {
       expect(worker.output()).not.toContain(secret);
     }
@@ -120,5 +132,34 @@ describe('worker process', () => {
     });
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toContain(message);
+  });
+
+  test('metrics are served when HADOOP_ECO_METRICS_ADDRESS is set', async () => {
+    const port = Number(new URL(await closedPortUrl()).port);
+    const worker = startWorker(uniqueTaskQueue('metrics'), { HADOOP_ECO_METRICS_ADDRESS: `127.0.0.1:${port}` });
+    try {
+      await waitForLine(worker, 'worker started');
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(/^temporal_/m);
+    } finally {
+      worker.child.kill('SIGTERM');
+      await once(worker.child, 'exit');
+    }
+  });
+
+  test('a namespace without the search attributes stops the worker with the commands to fix it', async () => {
+    const namespace = `no-attributes-${Date.now()}`;
+    await temporal.client.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    const outcome = await new Promise<{ code: number; stderr: string }>((done) => {
+      execFile(process.execPath, [WORKER], { env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace } }, (error, _stdout, stderr) =>
+        done({ code: error ? Number(error.code) : 0, stderr }),
+      );
+    });
+
+    expect(outcome.code).toBe(1);
+    for (const name of ['HadoopEcoClusterId', 'HadoopEcoRequestId', 'HadoopEcoRequestStatus', 'HadoopEcoRequestResult']) {
+      expect(outcome.stderr).toContain(`temporal operator search-attribute create --namespace ${namespace} --name ${name} --type Keyword`);
+    }
   });
 });

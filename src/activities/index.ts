@@ -99,8 +99,11 @@ export function createActivities(dependencies: ActivityDependencies) {
   }
 
   return {
-    /** Reports the worker's features; run as a local activity so that the answer is recorded in history. */
-    async workerFeatures(): Promise<WorkerFeatures> {
+    /**
+     * Reports the worker's features; run as a local activity so that the answer is recorded in history.
+     * The cluster ID is only there so that the activity's log lines name the run.
+     */
+    async workerFeatures(_run: { clusterId: string }): Promise<WorkerFeatures> {
       return { searchAttributes: dependencies.searchAttributes === true };
     },
 

@@ -22,6 +22,7 @@ import type { ClusterMainSettingValues, StatusResponse } from '../hadoop-eco/sch
 import { applicationFailureIn, toWorkflowFailure } from './failure-helpers';
 import { type Continuation, parseJobInput, type ResolvedJobInput } from './input';
 import { launchOnce } from './launch';
+import { setRunLogAttributes } from './log-attributes';
 import { JOB_SEARCH_ATTRIBUTES } from './search-attributes';
 import { type JobProgress, type JobResult, jobStatusQuery, pollNowUpdate } from './types';
 
@@ -86,7 +87,7 @@ export async function hadoopEcoJob(rawInput: unknown): Promise<JobResult> {
         details: [{ problems: validation.problems }],
       });
     }
-    const features = await workerFeatures();
+    const features = await workerFeatures({ clusterId });
     const context: JobContext = { input: validation.input, progress, searchAttributes: features.searchAttributes, pollRequested: false };
     setHandler(pollNowUpdate, () => pollNow(context), {
       validator: () => {
@@ -94,6 +95,7 @@ export async function hadoopEcoJob(rawInput: unknown): Promise<JobResult> {
       },
     });
     setSearchAttributes(context, { clusterId });
+    setRunLogAttributes({ clusterId, requestId: validation.input.continuation?.requestId });
 
     const result = await runJob(context);
     progress.phase = 'completed';
@@ -189,6 +191,7 @@ async function launch(context: JobContext): Promise<Continuation> {
   // Workflow time, not the activity's clock: the deadline and durations must not depend on a worker's clock.
   const launchedAt = new Date().toISOString();
   setSearchAttributes(context, { requestId: result.requestId });
+  setRunLogAttributes({ requestId: result.requestId });
   log.info('run launched', { clusterId: result.clusterId, requestId: result.requestId, settings: result.settings });
   return {
     requestId: result.requestId,

@@ -18,7 +18,11 @@ export default async function globalSetup(): Promise<void> {
   const root = resolve(__dirname, '../..');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: join(root, 'src/workflows'), logger: quietLogger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: join(root, 'src/workflows'),
+    workflowInterceptorModules: [join(root, 'src/workflows/log-attributes')],
+    logger: quietLogger,
+  });
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'hadoop-eco-test-')), 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   process.env.HADOOP_ECO_TEST_WORKFLOW_BUNDLE = bundlePath;
