@@ -59,4 +59,33 @@ describe('runs started from the Temporal CLI', () => {
     expect(printed.status).toBe('COMPLETED');
     expect(printed.result.requestId).toBe(result.requestId);
   });
+
+  test('pollNow, list by search attribute and cancel from the Temporal CLI', async () => {
+    const workflowId = `temporal-cli-control-${Date.now()}`;
+    const input = { clusterId: CLUSTER, region: 'emulator', pollInterval: { initial: '30m', maximum: '30m' } };
+    emulator.reset();
+    await temporalCli(['workflow', 'start', '--type', 'hadoopEcoJob', '--task-queue', taskQueue, '--workflow-id', workflowId, '--input', JSON.stringify(input), '--static-summary', 'nightly ETL']);
+    for (let attempt = 0; attempt < 100 && emulator.launchCount() === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // The first wait is 30 minutes; pollNow reads the status at once.
+    const updated = JSON.parse(await temporalCli(['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'pollNow'])) as { result: JobProgress };
+    expect(updated.result).toMatchObject({ pollCount: 1, lastStatus: 'Processing', requestId: emulator.ledger()[0]?.requestId });
+
+    let listed: { execution: { workflowId: string } }[] = [];
+    for (let attempt = 0; attempt < 20 && listed.length === 0; attempt += 1) {
+      const text = await temporalCli(['workflow', 'list', '--query', `HadoopEcoClusterId = '${CLUSTER}' AND HadoopEcoRequestStatus = 'Processing'`]);
+      listed = text.trim() ? (JSON.parse(text) as typeof listed) : [];
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(listed.map((entry) => entry.execution.workflowId)).toContain(workflowId);
+
+    await temporalCli(['workflow', 'cancel', '--workflow-id', workflowId]);
+    const description = await temporal.client.workflow.getHandle(workflowId).describe();
+    for (let attempt = 0; attempt < 50 && (await temporal.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING'; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await description.staticSummary()).toBe('nightly ETL');
+    expect((await temporal.client.workflow.getHandle(workflowId).describe()).status.name).toBe('CANCELLED');
+    expect(emulator.launchCount()).toBe(1);
+  });
 });
