@@ -179,8 +179,8 @@ export class SearchAttributesMissingError extends Error {
 }
 
 /**
- * Checks that the namespace has the job's search attributes as Keyword.
- * Throws SearchAttributesMissingError with the exact commands otherwise.
+ * Checks that the namespace has the job's search attributes registered, by
+ * name. Throws SearchAttributesMissingError with the exact commands otherwise.
  */
 export async function checkSearchAttributes(settings: Pick<WorkerEnvironment, 'address' | 'namespace' | 'apiKey' | 'tls'>, logger: DefaultLogger): Promise<true> {
   const connection = await Connection.connect({ address: settings.address, tls: settings.tls ? true : undefined, apiKey: settings.apiKey });
