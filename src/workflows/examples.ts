@@ -17,7 +17,7 @@ export type TwoJobsResult =
 /**
  * Example parent workflow: runs two jobs one after the other, the second only
  * when the first succeeds. A first job whose run fails is caught, and its
- * `clusterMeta` tells which cluster and master node to look at. Failures
+ * `clusterMeta` names the cluster and master node to look at. Failures
  * other than a failed run (an API error, a timeout) fail this workflow too.
  */
 export async function twoJobsInSequence(input: TwoJobsInput): Promise<TwoJobsResult> {

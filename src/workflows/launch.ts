@@ -20,7 +20,7 @@ function launchActivity(summary: string) {
     startToCloseTimeout: '2 minutes',
     // launchRun heartbeats every 5 s while its POST is in flight, so a dead worker is noticed within this.
     heartbeatTimeout: '20 seconds',
-    // Each attempt is a separate activity so that this workflow sees why the last one ended; see launchOnce.
+    // Each attempt is a separate activity so that this workflow receives the failure of each; see launchOnce.
     retry: { maximumAttempts: 1 },
     summary,
   }).launchRun;

@@ -15,7 +15,7 @@ export const JOB_SEARCH_ATTRIBUTES = {
 /** Every key, for servers and checks that take a list. */
 export const JOB_SEARCH_ATTRIBUTE_KEYS = Object.values(JOB_SEARCH_ATTRIBUTES);
 
-/** The `temporal` commands that register the attributes in a namespace. */
+/** Builds the `temporal` commands that register the attributes in a namespace. */
 export function searchAttributeCreateCommands(namespace: string): string[] {
   return JOB_SEARCH_ATTRIBUTE_KEYS.map((key) => `temporal operator search-attribute create --namespace ${namespace} --name ${key.name} --type Keyword`);
 }

@@ -1,5 +1,5 @@
 /**
- * One line for the Web UI: the cluster and the settings this run changes,
+ * Builds one line for the Web UI: the cluster and the settings this run changes,
  * such as `Hadoop Eco job on cluster … (kr-central-2): workerCnt=4`.
  * Deterministic, so that workflows can use it for their children.
  */
