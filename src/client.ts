@@ -187,7 +187,7 @@ export function formatResult(result: JobResult, messages: Messages, extra: Recor
   return [heading, ...rows.map(([label, value]) => `  ${pad(label)}  ${value}`), `  ${labels.clusterMeta}:`, `  ${meta}`].join('\n');
 }
 
-/** Where the CLI writes: lines for stdout and for stderr. */
+/** Output of the CLI: one function that writes a line to stdout, one for stderr. */
 export interface CliOutput {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -402,7 +402,7 @@ export function reportClientError(error: unknown, options: { address: string }, 
   const message = error instanceof Error ? error.message : String(error);
   if (isGrpcServiceError(error) || error instanceof ServiceError) {
     const code = isGrpcServiceError(error) ? error.code : (error.cause as { code?: number } | undefined)?.code;
-    // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server went away or does not answer.
+    // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4) mean that the server went away or does not respond.
     if (code === 14 || code === 4) {
       out.stderr(messages.cannotConnect(options.address, message));
       return ExitCode.Unavailable;

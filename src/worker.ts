@@ -73,8 +73,8 @@ export async function createHadoopEcoWorker(options: HadoopEcoWorkerOptions): Pr
 
   const worker = await Worker.create({
     interceptors: { activity: [activityLogAttributes], workflowModules: options.workflowBundle ? undefined : WORKFLOW_INTERCEPTOR_MODULES },
-    // Lets a launch or status call in flight finish on shutdown; the client's
-    // own timeouts (30 s for headers, 30 s between body chunks) end it before this.
+    // Lets a launch or status call in flight finish on shutdown. The client's own
+    // timeouts (30 s for headers, 30 s between body chunks) end any call before this.
     shutdownGraceTime: '70s',
     ...options.workerOptions,
     ...workflowSource,

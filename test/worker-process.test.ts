@@ -148,7 +148,7 @@ describe('worker process', () => {
     }
   });
 
-  test('a namespace without the search attributes stops the worker with the commands to fix it', async () => {
+  test('missing search attributes stop the worker', async () => {
     const namespace = `no-attributes-${Date.now()}`;
     await temporal.client.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     const outcome = await new Promise<{ code: number; stderr: string }>((done) => {

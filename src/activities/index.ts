@@ -69,7 +69,7 @@ export interface ActivityDependencies {
   searchAttributes?: boolean;
 }
 
-/** What this worker offers to the workflows it runs; read once per workflow and kept in its history. */
+/** Features of this worker, read once per workflow and kept in its history. */
 export interface WorkerFeatures {
   searchAttributes: boolean;
 }
@@ -100,7 +100,7 @@ export function createActivities(dependencies: ActivityDependencies) {
 
   return {
     /**
-     * Reports the worker's features; run as a local activity so that the answer is recorded in history.
+     * Reports the worker's features; run as a local activity so that the result is recorded in history.
      * The cluster ID is only there so that the activity's log lines name the run.
      */
     async workerFeatures(_run: { clusterId: string }): Promise<WorkerFeatures> {

@@ -187,7 +187,7 @@ export class HadoopEcoClient {
 
     const { text, error: bodyError } = await readBody(response.body);
     if (bodyError !== undefined) {
-      // The status line arrived, so this is a cut-off or oversized answer rather than a lost request.
+      // The status line arrived, so this is a cut-off or oversized response rather than a lost request.
       const context = { operation, status: response.statusCode, bodyExcerpt: redactAndTruncate(text, secrets) };
       const reason = errorCodeOf(bodyError) === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' ? 'a body over the size limit' : `a body cut off after ${Buffer.byteLength(text)} bytes`;
       throw new InvalidResponseError(`${operation} returned ${response.statusCode} with ${reason}: ${context.bodyExcerpt || '(empty body)'}`, context, [], bodyError);

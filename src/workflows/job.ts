@@ -26,7 +26,7 @@ import { setRunLogAttributes } from './log-attributes';
 import { JOB_SEARCH_ATTRIBUTES } from './search-attributes';
 import { type JobProgress, type JobResult, jobStatusQuery, pollNowUpdate } from './types';
 
-/** Longest time one status read retries before the workflow logs the failure and polls again later. */
+/** Maximum time one status read retries before the workflow logs the failure and polls again later. */
 const STATUS_READ_RETRY_WINDOW_MS = 10 * 60_000;
 
 /** Extra time for the final `clusterMeta` read when the run ended close to its run timeout. */
@@ -69,8 +69,8 @@ interface JobContext {
  * Fails with an `ApplicationFailure` whose type is listed in `failures.ts`.
  * A run that ends with `Failure` fails the workflow with type
  * HADOOP_ECO_RUN_FAILED and the `JobResult` as its only detail, unless the
- * input sets `failureAsResult`. A cancelled workflow ends as cancelled and
- * says that the run goes on, because the API cannot stop it.
+ * input sets `failureAsResult`. A cancelled workflow ends as cancelled, and
+ * its status query reports that the run goes on, because the API cannot stop it.
  */
 export async function hadoopEcoJob(rawInput: unknown): Promise<JobResult> {
   const validation = parseJobInput(rawInput);
@@ -265,8 +265,8 @@ async function waitForTerminalStatus(context: JobContext, run: Continuation): Pr
 }
 
 /**
- * One status read. A failure that is safe to wait out is returned as its
- * type, so that the caller polls again; anything else is thrown.
+ * Reads the status once. A failure that is safe to wait out is returned as
+ * its type, so that the caller polls again; anything else is thrown.
  */
 async function readStatus(context: JobContext, run: Continuation, deadline: number, verbose: boolean, summary: string): Promise<{ status?: StatusResponse; failureType?: string }> {
   const { input } = context;
