@@ -1,36 +1,30 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { createEmulator, type Emulator } from '../src/emulator';
+import type { Emulator } from '../src/emulator';
 import { JOB_WORKFLOW_TYPE, type JobProgress, type JobResult, jobStatusQuery } from '../src/workflows/types';
-import type { HadoopEcoWorker } from '../src/worker';
-import { connectToSharedServer, createTestWorker, type SharedTemporal, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
 
 /** Cancellation and busy clusters on the dev server, where the emulator's clock and Temporal's agree. */
 
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
 const POLL = { initial: '5s', maximum: '5s' } as const;
 
-let temporal: SharedTemporal;
+let temporal: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
-let workerRun: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  temporal = await connectToSharedServer();
-  emulator = await createEmulator({
-    clusters: [{ clusterId: CLUSTER, clusterName: 'shared', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminating', 'Terminate'], advance: { by: 'time', stepMs: 3000 } } }],
+  temporal = await startJobHarness({
+    server: 'shared',
+    name: 'cancel-busy',
+    emulator: {
+      clusters: [{ clusterId: CLUSTER, clusterName: 'shared', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminating', 'Terminate'], advance: { by: 'time', stepMs: 3000 } } }],
+    },
   });
-  taskQueue = uniqueTaskQueue('cancel-busy');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator, { searchAttributes: true });
-  workerRun = worker.worker.run();
+  ({ emulator, taskQueue } = temporal);
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
   await temporal?.close();
 });
 

@@ -1,8 +1,6 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createEmulator, type Emulator } from '../src/emulator';
+import type { Emulator } from '../src/emulator';
 import type { TwoJobsResult } from '../src/workflows/examples';
-import type { HadoopEcoWorker } from '../src/worker';
-import { createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
 
 /** The job workflow as a child: the example parent runs two jobs in sequence. */
 
@@ -11,32 +9,27 @@ const SECOND = 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e';
 const FAILING = '7d1f0c2a-3b4e-4c5d-8e9f-0a1b2c3d4e5f';
 const POLL = { initial: '5s', maximum: '5s' } as const;
 
-let environment: TestWorkflowEnvironment;
+let environment: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
-let workerRun: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  environment = await startTimeSkippingServer();
-  emulator = await createEmulator({
-    clusters: [
-      { clusterId: FIRST, clusterName: 'extract', openApiKey: 'key-1', run: { statuses: ['Processing', 'Terminate'] } },
-      { clusterId: SECOND, clusterName: 'load', openApiKey: 'key-2', jobType: 'spark', run: { statuses: ['Processing', 'Terminate'] } },
-      { clusterId: FAILING, clusterName: 'broken-extract', openApiKey: 'key-3', run: { statuses: ['Processing', 'Terminate'], result: 'Failure' } },
-    ],
+  environment = await startJobHarness({
+    server: 'time-skipping',
+    name: 'child',
+    emulator: {
+      clusters: [
+        { clusterId: FIRST, clusterName: 'extract', openApiKey: 'key-1', run: { statuses: ['Processing', 'Terminate'] } },
+        { clusterId: SECOND, clusterName: 'load', openApiKey: 'key-2', jobType: 'spark', run: { statuses: ['Processing', 'Terminate'] } },
+        { clusterId: FAILING, clusterName: 'broken-extract', openApiKey: 'key-3', run: { statuses: ['Processing', 'Terminate'], result: 'Failure' } },
+      ],
+    },
   });
-  taskQueue = uniqueTaskQueue('child');
-  worker = await createTestWorker(environment.nativeConnection, taskQueue, emulator);
-  workerRun = worker.worker.run();
+  ({ emulator, taskQueue } = environment);
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
-  await environment?.teardown();
+  await environment?.close();
 });
 
 beforeEach(() => emulator.reset());

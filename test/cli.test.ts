@@ -2,39 +2,33 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createEmulator, type Emulator } from '../src/emulator';
+import type { Emulator } from '../src/emulator';
 import type { JobResult } from '../src/workflows/types';
-import type { HadoopEcoWorker } from '../src/worker';
-import { connectToSharedServer, createTestWorker, type SharedTemporal, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
 
 const CLI = resolve(__dirname, '../dist/src/client.js');
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
 const FAILING_CLUSTER = '7d1f0c2a-3b4e-4c5d-8e9f-0a1b2c3d4e5f';
 
-let temporal: SharedTemporal;
+let temporal: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
-let workerRun: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  temporal = await connectToSharedServer();
-  emulator = await createEmulator({
-    clusters: [
-      { clusterId: CLUSTER, clusterName: 'cli-cluster', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } },
-      { clusterId: FAILING_CLUSTER, clusterName: 'cli-failing', openApiKey: 'cluster-key-2', run: { statuses: ['Processing', 'Terminate'], result: 'Failure' } },
-    ],
+  temporal = await startJobHarness({
+    server: 'shared',
+    name: 'cli',
+    emulator: {
+      clusters: [
+        { clusterId: CLUSTER, clusterName: 'cli-cluster', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } },
+        { clusterId: FAILING_CLUSTER, clusterName: 'cli-failing', openApiKey: 'cluster-key-2', run: { statuses: ['Processing', 'Terminate'], result: 'Failure' } },
+      ],
+    },
   });
-  taskQueue = uniqueTaskQueue('cli');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator, { searchAttributes: true });
-  workerRun = worker.worker.run();
+  ({ emulator, taskQueue } = temporal);
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
   await temporal?.close();
 });
 

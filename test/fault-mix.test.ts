@@ -1,7 +1,6 @@
-import { createEmulator, type Emulator } from '../src/emulator';
+import type { Emulator } from '../src/emulator';
 import { JOB_WORKFLOW_TYPE, type JobResult } from '../src/workflows/types';
-import type { HadoopEcoWorker } from '../src/worker';
-import { connectToSharedServer, createTestWorker, type SharedTemporal, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
 
 /**
  * Fifty concurrent runs on the dev server while the emulator injects 5xx,
@@ -13,41 +12,36 @@ import { connectToSharedServer, createTestWorker, type SharedTemporal, uniqueTas
 const RUNS = 50;
 const clusterIds = Array.from({ length: RUNS }, (_, index) => `mix-cluster-${String(index).padStart(2, '0')}`);
 
-let temporal: SharedTemporal;
+let temporal: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
-let workerRun: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  temporal = await connectToSharedServer();
-  emulator = await createEmulator({
-    latencyMs: 20,
-    clusters: clusterIds.map((clusterId) => ({ clusterId, clusterName: clusterId, openApiKey: `${clusterId}-key`, run: { statuses: ['Pending', 'Processing', 'Terminate'] } })),
-    faultProfile: {
-      methods: ['GET'],
-      serverErrorRate: 0.1,
-      rateLimitRate: 0.05,
-      retryAfterSeconds: 1,
-      dropBeforeRate: 0.05,
-      dropAfterRate: 0.05,
-      garbageRate: 0.03,
-      latencyMs: { min: 0, max: 300 },
-      seed: 20261204,
+  temporal = await startJobHarness({
+    server: 'shared',
+    name: 'fault-mix',
+    emulator: {
+      latencyMs: 20,
+      clusters: clusterIds.map((clusterId) => ({ clusterId, clusterName: clusterId, openApiKey: `${clusterId}-key`, run: { statuses: ['Pending', 'Processing', 'Terminate'] } })),
+      faultProfile: {
+        methods: ['GET'],
+        serverErrorRate: 0.1,
+        rateLimitRate: 0.05,
+        retryAfterSeconds: 1,
+        dropBeforeRate: 0.05,
+        dropAfterRate: 0.05,
+        garbageRate: 0.03,
+        latencyMs: { min: 0, max: 300 },
+        seed: 20261204,
+      },
     },
   });
+  ({ emulator, taskQueue } = temporal);
   emulator.injectFault({ kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: { code: 429 }, match: { method: 'POST' }, times: 15 });
   emulator.injectFault({ kind: 'status', status: 503, body: 'maintenance', match: { method: 'POST' }, times: 15 });
-  taskQueue = uniqueTaskQueue('fault-mix');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator, { searchAttributes: true });
-  workerRun = worker.worker.run();
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
   await temporal?.close();
 });
 

@@ -1,11 +1,10 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createEmulator, type Emulator } from '../src/emulator';
+import type { Emulator } from '../src/emulator';
 import { FailureType } from '../src/failures';
 import { JOB_WORKFLOW_TYPE, type JobResult } from '../src/workflows/types';
-import type { HadoopEcoWorker } from '../src/worker';
-import { closedPortUrl, createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
+import { closedPortUrl } from './support/temporal';
 
 /**
  * Launch faults on the time-skipping server: every test counts the POSTs the
@@ -16,26 +15,22 @@ import { closedPortUrl, createTestWorker, startTimeSkippingServer, uniqueTaskQue
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
 const POLL = { initial: '5s', maximum: '5s' } as const;
 
-let environment: TestWorkflowEnvironment;
+let environment: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
-let workerRun: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  environment = await startTimeSkippingServer();
-  emulator = await createEmulator({ clusters: [{ clusterId: CLUSTER, clusterName: 'faulty', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] });
-  taskQueue = uniqueTaskQueue('launch-faults');
-  worker = await createTestWorker(environment.nativeConnection, taskQueue, emulator, { extraEndpoints: { closed: await closedPortUrl() } });
-  workerRun = worker.worker.run();
+  environment = await startJobHarness({
+    server: 'time-skipping',
+    name: 'launch-faults',
+    emulator: { clusters: [{ clusterId: CLUSTER, clusterName: 'faulty', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] },
+    extraEndpoints: { closed: await closedPortUrl() },
+  });
+  ({ emulator, taskQueue } = environment);
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
-  await environment?.teardown();
+  await environment?.close();
 });
 
 beforeEach(() => emulator.reset());

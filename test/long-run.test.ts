@@ -1,11 +1,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createEmulator, type Emulator } from '../src/emulator';
+import type { Emulator } from '../src/emulator';
 import { FailureType } from '../src/failures';
 import { JOB_WORKFLOW_TYPE, type JobResult } from '../src/workflows/types';
-import type { HadoopEcoWorker } from '../src/worker';
-import { createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
 
 /**
  * Runs that wait for hours of workflow time, on the time-skipping test
@@ -18,31 +16,26 @@ const DAY_CLUSTER = 'd4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f70';
 const DAY_POLLS = (24 * 3600) / 5;
 const LONG_STATUSES = [...Array<string>(20).fill('Processing'), 'Terminate'];
 
-let environment: TestWorkflowEnvironment;
+let environment: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
-let workerRun: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  environment = await startTimeSkippingServer();
-  emulator = await createEmulator({
-    clusters: [
-      { clusterId: CLUSTER, clusterName: 'long-cluster', openApiKey: 'cluster-key-1', run: { statuses: LONG_STATUSES } },
-      { clusterId: DAY_CLUSTER, clusterName: 'day-long', openApiKey: 'cluster-key-2', run: { statuses: [...Array<string>(DAY_POLLS - 1).fill('Processing'), 'Terminate'] } },
-    ],
+  environment = await startJobHarness({
+    server: 'time-skipping',
+    name: 'long-run',
+    emulator: {
+      clusters: [
+        { clusterId: CLUSTER, clusterName: 'long-cluster', openApiKey: 'cluster-key-1', run: { statuses: LONG_STATUSES } },
+        { clusterId: DAY_CLUSTER, clusterName: 'day-long', openApiKey: 'cluster-key-2', run: { statuses: [...Array<string>(DAY_POLLS - 1).fill('Processing'), 'Terminate'] } },
+      ],
+    },
   });
-  taskQueue = uniqueTaskQueue('long-run');
-  worker = await createTestWorker(environment.nativeConnection, taskQueue, emulator);
-  workerRun = worker.worker.run();
+  ({ emulator, taskQueue } = environment);
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
-  await environment?.teardown();
+  await environment?.close();
 });
 
 beforeEach(() => emulator.reset());

@@ -1,11 +1,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createEmulator, type Emulator, type FaultInput } from '../src/emulator';
+import type { Emulator, FaultInput } from '../src/emulator';
 import { FailureType } from '../src/failures';
 import { JOB_WORKFLOW_TYPE } from '../src/workflows/types';
-import type { HadoopEcoWorker } from '../src/worker';
-import { createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
 
 /**
  * Malformed workflow input and malformed API answers: each must end the
@@ -16,26 +14,21 @@ import { createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from './su
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
 const VALID = { clusterId: CLUSTER, region: 'emulator', pollInterval: { initial: '5s', maximum: '5s' }, runTimeout: '1h' };
 
-let environment: TestWorkflowEnvironment;
+let environment: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
-let workerRun: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  environment = await startTimeSkippingServer();
-  emulator = await createEmulator({ clusters: [{ clusterId: CLUSTER, clusterName: 'malformed', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] });
-  taskQueue = uniqueTaskQueue('malformed');
-  worker = await createTestWorker(environment.nativeConnection, taskQueue, emulator);
-  workerRun = worker.worker.run();
+  environment = await startJobHarness({
+    server: 'time-skipping',
+    name: 'malformed',
+    emulator: { clusters: [{ clusterId: CLUSTER, clusterName: 'malformed', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] },
+  });
+  ({ emulator, taskQueue } = environment);
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
-  await environment?.teardown();
+  await environment?.close();
 });
 
 beforeEach(() => emulator.reset());

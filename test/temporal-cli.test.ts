@@ -1,31 +1,25 @@
 import { execFile } from 'node:child_process';
-import { createEmulator, type Emulator } from '../src/emulator';
+import type { Emulator } from '../src/emulator';
 import { devServerExecutable } from '../src/temporal-binaries';
 import type { JobProgress, JobResult } from '../src/workflows/types';
-import type { HadoopEcoWorker } from '../src/worker';
-import { connectToSharedServer, createTestWorker, type SharedTemporal, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
 
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
 
-let temporal: SharedTemporal;
+let temporal: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
-let workerRun: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  temporal = await connectToSharedServer();
-  emulator = await createEmulator({ clusters: [{ clusterId: CLUSTER, clusterName: 'cli-started', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] });
-  taskQueue = uniqueTaskQueue('temporal-cli');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator, { searchAttributes: true });
-  workerRun = worker.worker.run();
+  temporal = await startJobHarness({
+    server: 'shared',
+    name: 'temporal-cli',
+    emulator: { clusters: [{ clusterId: CLUSTER, clusterName: 'cli-started', openApiKey: 'cluster-key-1', run: { statuses: ['Processing', 'Terminate'] } }] },
+  });
+  ({ emulator, taskQueue } = temporal);
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
   await temporal?.close();
 });
 

@@ -1,12 +1,10 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { createEmulator, type Emulator } from '../src/emulator';
+import type { Emulator } from '../src/emulator';
 import { FailureType } from '../src/failures';
 import type { JobInput } from '../src/workflows/input';
 import { JOB_WORKFLOW_TYPE, type JobResult } from '../src/workflows/types';
-import type { HadoopEcoWorker } from '../src/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestWorker, startTimeSkippingServer, uniqueTaskQueue } from './support/temporal';
+import { type JobHarness, startJobHarness } from './support/harness';
 
 const CLUSTER = '58ceed05-e4f5-4a85-b9a6-e9b79ae8dcdf';
 const FAILING_CLUSTER = '7d1f0c2a-3b4e-4c5d-8e9f-0a1b2c3d4e5f';
@@ -15,37 +13,32 @@ const LOOKALIKE_CLUSTER = 'a0b1c2d3-e4f5-4a6b-8c7d-8e9f0a1b2c3d';
 /** Constant polling at the smallest interval, so that poll counts are predictable. */
 const FAST_POLL = { initial: '5s', maximum: '5s', multiplier: 1 } as const;
 
-let temporal: TestWorkflowEnvironment;
+let temporal: JobHarness;
 let emulator: Emulator;
-let worker: HadoopEcoWorker;
 let taskQueue: string;
-let workerRun: Promise<void>;
 
 beforeAll(async () => {
-  temporal = await startTimeSkippingServer();
-  emulator = await createEmulator({
-    clusters: [
-      { clusterId: CLUSTER, clusterName: 'nightly-hive', openApiKey: 'cluster-key-1' },
-      { clusterId: FAILING_CLUSTER, clusterName: 'broken-spark', openApiKey: 'cluster-key-2', jobType: 'spark', run: { result: 'Failure', statuses: ['Processing', 'Terminate'] } },
-      {
-        clusterId: LOOKALIKE_CLUSTER,
-        clusterName: 'lookalike',
-        openApiKey: 'cluster-key-3',
-        run: { statuses: ['Pending', 'Terminating', 'Terminated', 'terminate', 'Terminate'] },
-      },
-    ],
+  temporal = await startJobHarness({
+    server: 'time-skipping',
+    name: 'workflow',
+    emulator: {
+      clusters: [
+        { clusterId: CLUSTER, clusterName: 'nightly-hive', openApiKey: 'cluster-key-1' },
+        { clusterId: FAILING_CLUSTER, clusterName: 'broken-spark', openApiKey: 'cluster-key-2', jobType: 'spark', run: { result: 'Failure', statuses: ['Processing', 'Terminate'] } },
+        {
+          clusterId: LOOKALIKE_CLUSTER,
+          clusterName: 'lookalike',
+          openApiKey: 'cluster-key-3',
+          run: { statuses: ['Pending', 'Terminating', 'Terminated', 'terminate', 'Terminate'] },
+        },
+      ],
+    },
   });
-  taskQueue = uniqueTaskQueue('workflow');
-  worker = await createTestWorker(temporal.nativeConnection, taskQueue, emulator);
-  workerRun = worker.worker.run();
+  ({ emulator, taskQueue } = temporal);
 });
 
 afterAll(async () => {
-  worker?.worker.shutdown();
-  await workerRun;
-  await worker?.close();
-  await emulator?.close();
-  await temporal?.teardown();
+  await temporal?.close();
 });
 
 beforeEach(() => emulator.reset());
