@@ -1,7 +1,7 @@
-import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { Messages } from './cli-messages';
-import { type CliOutput, ExitCode, followJob, formatProgress, formatResult, reportClientError, reportWorkflowFailure } from './client';
+import { type CliOutput, ExitCode, followJob, formatProgress, formatResult, reportWorkflowFailure, withTemporalClient } from './client';
 import { JOB_SEARCH_ATTRIBUTES } from './workflows/search-attributes';
 import { JOB_WORKFLOW_TYPE, type JobResult, jobStatusQuery } from './workflows/types';
 
@@ -26,40 +26,23 @@ export function addRunCommands(program: Command, messages: Messages, env: NodeJS
       .option('--json', m.json);
 
   withConnection(program.command('status').argument('<workflow-id>').description(messages.commands.status)).action(
-    async (workflowId: string, options: ConnectionOptions) => setExitCode(await connected(options, messages, env, out, (client) => showStatus(client, workflowId, options, messages, out))),
+    async (workflowId: string, options: ConnectionOptions) => setExitCode(await withTemporalClient(options, messages, env, out, (client) => showStatus(client, workflowId, options, messages, out))),
   );
   withConnection(program.command('result').argument('<workflow-id>').description(messages.commands.result)).action(
-    async (workflowId: string, options: ConnectionOptions) => setExitCode(await connected(options, messages, env, out, (client) => waitForResult(client, workflowId, options, messages, out, false))),
+    async (workflowId: string, options: ConnectionOptions) => setExitCode(await withTemporalClient(options, messages, env, out, (client) => waitForResult(client, workflowId, options, messages, out, false))),
   );
   withConnection(program.command('follow').argument('<workflow-id>').description(messages.commands.follow)).action(
-    async (workflowId: string, options: ConnectionOptions) => setExitCode(await connected(options, messages, env, out, (client) => waitForResult(client, workflowId, options, messages, out, true))),
+    async (workflowId: string, options: ConnectionOptions) => setExitCode(await withTemporalClient(options, messages, env, out, (client) => waitForResult(client, workflowId, options, messages, out, true))),
   );
   withConnection(program.command('cancel').argument('<workflow-id>').description(messages.commands.cancel)).action(
-    async (workflowId: string, options: ConnectionOptions) => setExitCode(await connected(options, messages, env, out, (client) => cancelRun(client, workflowId, options, messages, out))),
+    async (workflowId: string, options: ConnectionOptions) => setExitCode(await withTemporalClient(options, messages, env, out, (client) => cancelRun(client, workflowId, options, messages, out))),
   );
   withConnection(program.command('list').description(messages.commands.list))
     .option('--cluster-id <id>', m.clusterId)
     .option('--request-status <value>', messages.commands.listRequestStatus)
     .option('--request-result <value>', messages.commands.listRequestResult)
     .option('--limit <n>', messages.commands.listLimit, '20')
-    .action(async (options: ConnectionOptions & ListFilters) => setExitCode(await connected(options, messages, env, out, (client) => listRuns(client, options, messages, out))));
-}
-
-async function connected(options: ConnectionOptions, messages: Messages, env: NodeJS.ProcessEnv, out: CliOutput, work: (client: Client) => Promise<number>): Promise<number> {
-  let connection: Connection;
-  try {
-    connection = await Connection.connect({ address: options.address, apiKey: env.TEMPORAL_API_KEY || undefined, tls: env.TEMPORAL_API_KEY ? true : undefined });
-  } catch (error) {
-    out.stderr(messages.cannotConnect(options.address, (error as Error).message));
-    return ExitCode.Unavailable;
-  }
-  try {
-    return await work(new Client({ connection, namespace: options.namespace }));
-  } catch (error) {
-    return reportClientError(error, options, messages, out);
-  } finally {
-    await connection.close();
-  }
+    .action(async (options: ConnectionOptions & ListFilters) => setExitCode(await withTemporalClient(options, messages, env, out, (client) => listRuns(client, options, messages, out))));
 }
 
 async function showStatus(client: Client, workflowId: string, options: ConnectionOptions, messages: Messages, out: CliOutput): Promise<number> {

@@ -350,6 +350,21 @@ async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.P
     return ExitCode.Usage;
   }
 
+  return withTemporalClient(options, messages, env, out, (client) => startAndFollow(client, input as JobInput, options, messages, env, out));
+}
+
+/**
+ * Connects to Temporal, runs `work` with a client, and closes the connection.
+ * Connection failures exit 4; other errors from Temporal are reported with
+ * their own exit codes by reportClientError.
+ */
+export async function withTemporalClient(
+  options: { address: string; namespace: string },
+  messages: Messages,
+  env: NodeJS.ProcessEnv,
+  out: CliOutput,
+  work: (client: Client) => Promise<number>,
+): Promise<number> {
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: options.address, apiKey: env.TEMPORAL_API_KEY || undefined, tls: env.TEMPORAL_API_KEY ? true : undefined });
@@ -359,7 +374,7 @@ async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.P
   }
 
   try {
-    return await startAndFollow(connection, input as JobInput, options, messages, env, out);
+    return await work(new Client({ connection, namespace: options.namespace }));
   } catch (error) {
     return reportClientError(error, options, messages, out);
   } finally {
@@ -367,8 +382,7 @@ async function runCommand(options: RunOptions, messages: Messages, env: NodeJS.P
   }
 }
 
-async function startAndFollow(connection: Connection, input: JobInput, options: RunOptions, messages: Messages, env: NodeJS.ProcessEnv, out: CliOutput): Promise<number> {
-  const client = new Client({ connection, namespace: options.namespace });
+async function startAndFollow(client: Client, input: JobInput, options: RunOptions, messages: Messages, env: NodeJS.ProcessEnv, out: CliOutput): Promise<number> {
   const handle = await startJob(client, input, { taskQueue: options.taskQueue, workflowId: options.workflowId });
   const runId = handle.firstExecutionRunId;
   const uiLink = env.TEMPORAL_UI_URL
