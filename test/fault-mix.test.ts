@@ -5,7 +5,7 @@ import { type JobHarness, startJobHarness } from './support/harness';
 /**
  * Fifty concurrent runs on the dev server while the emulator injects 5xx,
  * 429 with Retry-After, dropped connections and latency. Launch faults are
- * limited to 429 and 503, the answers that prove nothing was launched; the
+ * limited to 429 and 503, the responses that prove nothing was launched; the
  * ambiguous ones have their own tests, where they must fail the run.
  */
 

@@ -261,7 +261,7 @@ describe('HadoopEcoClient against the emulator', () => {
   });
 
   test('the four documented headers are sent', async () => {
-    // The emulator answers 401 or 403 when any of them is missing or wrong.
+    // The emulator returns 401 or 403 when any of them is missing or wrong.
     const response = await client.launch(CLUSTER, {}, credentials);
     const status = await client.getStatus(CLUSTER, response.requestId, credentials);
     expect(status.requestId).toBe(response.requestId);

@@ -88,13 +88,17 @@ describe('job input schema', () => {
 
   test('a long initial interval raises the default maximum', () => {
     const parsed = parseJobInput({ ...VALID, pollInterval: { initial: '10m' } });
-    expect(parsed.ok && parsed.input.pollInterval).toEqual({ initial: 600_000, maximum: 600_000, multiplier: 1.5 });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.input.pollInterval).toEqual({ initial: 600_000, maximum: 600_000, multiplier: 1.5 });
   });
 
   test('durations accept milliseconds and long forms', () => {
     const parsed = parseJobInput({ ...VALID, pollInterval: { initial: 5000, maximum: '2 minutes' }, runTimeout: '90m' });
-    expect(parsed.ok && parsed.input.pollInterval).toEqual({ initial: 5000, maximum: 120_000, multiplier: 1.5 });
-    expect(parsed.ok && parsed.input.runTimeout).toBe(90 * 60_000);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.input.pollInterval).toEqual({ initial: 5000, maximum: 120_000, multiplier: 1.5 });
+    expect(parsed.input.runTimeout).toBe(90 * 60_000);
   });
 });
 

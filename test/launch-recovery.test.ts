@@ -9,7 +9,7 @@ import { connectToSharedServer, credentialsFor, type SharedTemporal, uniqueTaskQ
 /**
  * A worker that dies after the API accepted a launch but before the
  * activity completed. The activity here is the real one, followed by a
- * wait that never ends, which is what the server sees of a dead worker:
+ * wait that never ends, which is how a dead worker looks to the server:
  * heartbeats stop and the attempt times out. The workflow must take the
  * request ID from the last heartbeat instead of posting again.
  */

@@ -6,7 +6,7 @@ import { JOB_WORKFLOW_TYPE } from '../src/workflows/types';
 import { type JobHarness, startJobHarness } from './support/harness';
 
 /**
- * Malformed workflow input and malformed API answers: each must end the
+ * Malformed workflow input and malformed API responses: each must end the
  * workflow with its typed failure, and none may fail a workflow task
  * (which Temporal would retry forever) or leave the workflow running.
  */

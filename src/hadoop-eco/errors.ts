@@ -139,9 +139,9 @@ export function redactAndTruncate(text: string, secrets: readonly string[], maxC
 }
 
 /**
- * Returns a secret as it appears raw, inside a JSON string, and inside a
- * JSON string that was itself put in JSON (an echoed body in a log line),
- * longest first so that the raw form does not break a longer match.
+ * Returns the forms a secret takes: raw, inside a JSON string, and inside a
+ * JSON string that was itself put in JSON (an echoed body in a log line).
+ * The longest comes first, so that the raw form does not break a longer match.
  */
 function escapedForms(secret: string): string[] {
   if (secret.length === 0) return [];

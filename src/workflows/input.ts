@@ -71,7 +71,7 @@ const PollIntervalSchema = z
     return { ...value, maximum };
   });
 
-/** What to do when the launch gets 202 because the cluster already has a run. */
+/** Policies for a launch that gets 202 because the cluster already has a run. */
 export const BUSY_POLICIES = ['wait', 'fail'] as const;
 
 const BusySchema = z
